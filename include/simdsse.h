@@ -1,0 +1,305 @@
+/*
+ * simdsse.h -- fast, exact Server-Sent Events (text/event-stream) for C.
+ * SPDX-License-Identifier: MIT
+ *
+ * simdsse parses the `text/event-stream` format of the WHATWG HTML standard
+ * ("Server-sent events", section 9.2) exactly as the standard's "interpret an
+ * event stream" steps say, and writes it without letting any value inject a
+ * field. Line ends and colons are found with SIMD kernels chosen at run time.
+ *
+ * Parsing in ten lines:
+ *
+ *     static int on_event(void *user, const simdsse_event *ev) {
+ *         printf("%.*s: %.*s\n", (int)ev->type.len, ev->type.ptr,
+ *                                (int)ev->data.len, ev->data.ptr);
+ *         return 0;                       // non-zero would pause the parser
+ *     }
+ *     simdsse_callbacks cb = { .on_event = on_event };
+ *     simdsse_parser *p = simdsse_parser_create(&cb, NULL, NULL);
+ *     while ((n = read(fd, buf, sizeof buf)) > 0)
+ *         if (simdsse_parser_feed(p, buf, n, NULL) < 0) break;
+ *     simdsse_parser_finish(p);           // an unterminated last event is dropped
+ *     simdsse_parser_destroy(p);
+ *
+ * Thread safety: a parser (or validator) is used by one thread at a time;
+ * distinct objects share no state, so one per connection may run on any
+ * thread. Functions without an object argument are safe from any thread.
+ */
+#ifndef SIMDSSE_H
+#define SIMDSSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* MARK: - Version and export */
+
+#define SIMDSSE_VERSION_MAJOR 0
+#define SIMDSSE_VERSION_MINOR 1
+#define SIMDSSE_VERSION_PATCH 0
+#define SIMDSSE_VERSION_STRING "0.1.0"
+
+#if defined(SIMDSSE_STATIC)
+#  define SIMDSSE_API
+#elif defined(_WIN32)
+#  if defined(SIMDSSE_BUILDING)
+#    define SIMDSSE_API __declspec(dllexport)
+#  else
+#    define SIMDSSE_API __declspec(dllimport)
+#  endif
+#elif defined(__GNUC__)
+#  define SIMDSSE_API __attribute__((visibility("default")))
+#else
+#  define SIMDSSE_API
+#endif
+
+/** The library's version, e.g. "0.1.0" (may differ from the header's). */
+SIMDSSE_API const char *simdsse_version(void);
+
+/* MARK: - Status codes */
+
+/**
+ * Every call that can fail returns one of these. Zero is success, positive
+ * values are not errors, negative values are. Each has its own message
+ * (simdsse_strerror). Limit errors are recoverable: see simdsse_parser_feed.
+ */
+typedef enum simdsse_status {
+    SIMDSSE_OK = 0,
+    /** A callback returned non-zero: the parser paused after that item. */
+    SIMDSSE_PAUSED = 1,
+
+    /** A line was longer than max_line_length bytes (terminator excluded). */
+    SIMDSSE_ERR_LINE_TOO_LONG = -1,
+    /** An event's data would exceed max_data_length bytes. */
+    SIMDSSE_ERR_DATA_TOO_LONG = -2,
+    /** An `event` field value was longer than max_type_length bytes. */
+    SIMDSSE_ERR_TYPE_TOO_LONG = -3,
+    /** An `id` field value was longer than max_id_length bytes. */
+    SIMDSSE_ERR_ID_TOO_LONG = -4,
+    /** The allocator failed. The parser must be reset before reuse. */
+    SIMDSSE_ERR_NO_MEMORY = -5,
+    /** A NULL pointer or an impossible option was passed. */
+    SIMDSSE_ERR_INVALID_ARGUMENT = -6,
+    /** No kernel has that name. */
+    SIMDSSE_ERR_UNKNOWN_KERNEL = -7,
+    /** The kernel exists but this CPU (or this build) cannot run it. */
+    SIMDSSE_ERR_KERNEL_UNSUPPORTED = -8,
+    /** feed after finish, or after an SIMDSSE_ERR_NO_MEMORY: call reset. */
+    SIMDSSE_ERR_NEEDS_RESET = -9,
+    /** The writer was given a value that cannot be written (see writer). */
+    SIMDSSE_ERR_INVALID_FIELD = -10,
+    /** A caller-supplied output buffer is too small. */
+    SIMDSSE_ERR_BUFFER_TOO_SMALL = -11
+} simdsse_status;
+
+/** A static, human-readable message for a status ("line too long", ...). */
+SIMDSSE_API const char *simdsse_strerror(int status);
+
+/* MARK: - Events */
+
+/** Bytes in someone else's memory: not NUL-terminated, may contain NUL. */
+typedef struct simdsse_span {
+    const char *ptr;
+    size_t len;
+} simdsse_span;
+
+/**
+ * A dispatched event, as the standard's "dispatch the event" builds it.
+ * All spans are valid only until the callback returns: copy what you keep.
+ * A single-line data value that lies inside one fed chunk points straight
+ * into the caller's buffer (no copy); other values point into the parser.
+ */
+typedef struct simdsse_event {
+    simdsse_span type;  /**< the event type buffer, or "message" when empty */
+    simdsse_span data;  /**< data lines joined with LF, final LF removed */
+    simdsse_span id;    /**< the last event ID string after this event */
+    uint64_t offset;    /**< stream offset of the blank line that ended it */
+} simdsse_event;
+
+/**
+ * What the parser reports. Every member may be NULL. A callback returning
+ * non-zero pauses the parser right after the line that produced the item:
+ * simdsse_parser_feed then returns SIMDSSE_PAUSED and says how many bytes
+ * it consumed; feed the rest of the chunk to continue.
+ */
+typedef struct simdsse_callbacks {
+    /** An event was dispatched. */
+    int (*on_event)(void *user, const simdsse_event *event);
+    /** A valid `retry` field set the reconnection time (milliseconds;
+     *  values above UINT64_MAX saturate to UINT64_MAX). */
+    int (*on_retry)(void *user, uint64_t milliseconds);
+    /** A comment line (one starting with ':'): the bytes after the colon,
+     *  unmodified. Heartbeats are usually comments. */
+    int (*on_comment)(void *user, simdsse_span text);
+} simdsse_callbacks;
+
+/* MARK: - Options and limits */
+
+/** Custom allocation. All three members must be set, or pass NULL. */
+typedef struct simdsse_allocator {
+    void *(*malloc)(void *ctx, size_t size);
+    void *(*realloc)(void *ctx, void *ptr, size_t old_size, size_t new_size);
+    void (*free)(void *ctx, void *ptr, size_t size);
+    void *ctx;
+} simdsse_allocator;
+
+/** Default limits: generous for real streams, fatal for hostile ones. */
+#define SIMDSSE_DEFAULT_MAX_LINE_LENGTH ((size_t)1 << 20)  /* 1 MiB */
+#define SIMDSSE_DEFAULT_MAX_DATA_LENGTH ((size_t)8 << 20)  /* 8 MiB */
+#define SIMDSSE_DEFAULT_MAX_TYPE_LENGTH ((size_t)1024)
+#define SIMDSSE_DEFAULT_MAX_ID_LENGTH ((size_t)1024)
+#define SIMDSSE_DEFAULT_RETRY_MS ((uint64_t)3000)
+
+/**
+ * Parser options. Start from simdsse_options_init(), then change fields.
+ * A limit of SIZE_MAX means "no limit". Memory a parser holds never
+ * exceeds about max_line_length + max_data_length + 2 * max_id_length +
+ * max_type_length plus its fixed size, however long the stream.
+ */
+typedef struct simdsse_options {
+    size_t max_line_length;  /**< bytes per line, terminator excluded */
+    size_t max_data_length;  /**< bytes of data per event (joined, no final LF) */
+    size_t max_type_length;  /**< bytes of an `event` value */
+    size_t max_id_length;    /**< bytes of an `id` value */
+    uint64_t initial_retry_ms;     /**< reconnection time before any `retry` */
+    const char *kernel;      /**< NULL: best for this CPU (or $SIMDSSE_KERNEL) */
+    const simdsse_allocator *allocator; /**< NULL: malloc/realloc/free */
+} simdsse_options;
+
+/** Fills *options with the defaults above. */
+SIMDSSE_API void simdsse_options_init(simdsse_options *options);
+
+/* MARK: - Streaming parser */
+
+typedef struct simdsse_parser simdsse_parser;
+
+/**
+ * Creates a parser for one stream. `callbacks` is copied; `user` is passed
+ * to every callback; `options` may be NULL for the defaults. Returns NULL if
+ * memory runs out or an option is invalid (an unknown or unsupported kernel
+ * included: check with simdsse_kernel_supported first).
+ */
+SIMDSSE_API simdsse_parser *simdsse_parser_create(const simdsse_callbacks *callbacks, void *user,
+                                                  const simdsse_options *options);
+
+/** Like simdsse_parser_create, but says why it failed in *status. */
+SIMDSSE_API simdsse_parser *simdsse_parser_create2(const simdsse_callbacks *callbacks, void *user,
+                                                   const simdsse_options *options,
+                                                   simdsse_status *status);
+
+SIMDSSE_API void simdsse_parser_destroy(simdsse_parser *parser);
+
+/**
+ * Feeds the next `len` bytes of the stream, of any size (zero included).
+ * Lines cut by a chunk boundary are carried over; a CR ending one chunk and
+ * an LF starting the next are one line end; a UTF-8 BOM is skipped once, at
+ * stream start, even when split. Callbacks run before feed returns.
+ *
+ * Returns SIMDSSE_OK when every byte was consumed. Otherwise *consumed (if
+ * not NULL) says how many bytes were, and the status says why it stopped:
+ *  - SIMDSSE_PAUSED: a callback asked; feed the rest to continue.
+ *  - a limit error (SIMDSSE_ERR_*_TOO_LONG): the event being assembled is
+ *    discarded (nothing of it is dispatched, lines up to its blank line are
+ *    skipped; id and retry fields before the offending line keep their
+ *    effect); the parser stays usable: feed the rest to continue.
+ *    simdsse_parser_error_offset() says where the limit tripped.
+ *  - SIMDSSE_ERR_NO_MEMORY / SIMDSSE_ERR_NEEDS_RESET: reset the parser.
+ * The caller's buffer may be reused as soon as feed returns.
+ */
+SIMDSSE_API simdsse_status simdsse_parser_feed(simdsse_parser *parser, const void *data,
+                                               size_t len, size_t *consumed);
+
+/**
+ * Ends the stream. As the standard says, an event not yet ended by a blank
+ * line is discarded, and so is an unterminated last line. Afterwards feed
+ * returns SIMDSSE_ERR_NEEDS_RESET until simdsse_parser_reset.
+ */
+SIMDSSE_API simdsse_status simdsse_parser_finish(simdsse_parser *parser);
+
+/**
+ * Starts a new stream on the same parser (a reconnection): pending lines,
+ * the data and event type buffers and any error are cleared, the BOM check
+ * is re-armed. The last event ID and the reconnection time survive, and the
+ * last event ID buffer starts at the last event ID, as browsers do.
+ * Buffers keep their capacity (see simdsse_parser_trim).
+ */
+SIMDSSE_API void simdsse_parser_reset(simdsse_parser *parser);
+
+/** Frees buffer capacity the parser does not need for pending input. */
+SIMDSSE_API void simdsse_parser_trim(simdsse_parser *parser);
+
+/** The last event ID string (set when an event is dispatched). */
+SIMDSSE_API simdsse_span simdsse_parser_last_event_id(const simdsse_parser *parser);
+
+/** The reconnection time in milliseconds (initial_retry_ms until `retry`). */
+SIMDSSE_API uint64_t simdsse_parser_retry(const simdsse_parser *parser);
+
+/** Stream bytes consumed so far (the BOM included). */
+SIMDSSE_API uint64_t simdsse_parser_offset(const simdsse_parser *parser);
+
+/** Stream offset at which the last limit error tripped: for a line, the
+ *  first byte past max_line_length; for a field, the start of its value. */
+SIMDSSE_API uint64_t simdsse_parser_error_offset(const simdsse_parser *parser);
+
+/** Bytes of heap the parser holds now (its own struct and buffers). */
+SIMDSSE_API size_t simdsse_parser_memory(const simdsse_parser *parser);
+
+/** The name of the kernel this parser uses ("avx2", "scalar", ...). */
+SIMDSSE_API const char *simdsse_parser_kernel(const simdsse_parser *parser);
+
+/**
+ * Parses a whole stream in one call: create, feed, finish, destroy.
+ * Returns the first error, SIMDSSE_PAUSED if a callback stopped it, or OK.
+ */
+SIMDSSE_API simdsse_status simdsse_parse(const void *data, size_t len,
+                                         const simdsse_callbacks *callbacks, void *user,
+                                         const simdsse_options *options);
+
+/* MARK: - Kernels */
+
+/**
+ * Kernels are the SIMD scanners behind the parser and the writer, named
+ * "avx512", "avx2", "sse2", "neon" and "scalar" (always present, the
+ * reference). Index 0 upwards enumerates the kernels compiled in, best
+ * first; NULL past the end.
+ */
+SIMDSSE_API const char *simdsse_kernel_name_at(size_t index);
+
+/** SIMDSSE_OK if this CPU can run the named kernel, or why not. */
+SIMDSSE_API simdsse_status simdsse_kernel_supported(const char *name);
+
+/** The kernel parsers use by default: $SIMDSSE_KERNEL if set and usable,
+ *  else the best this CPU runs. */
+SIMDSSE_API const char *simdsse_kernel_default(void);
+
+/* MARK: - JSON rendering */
+
+/**
+ * Renders an event as one JSON object, {"event":..,"data":..,"id":..},
+ * with no newline. Strings are decoded as a browser decodes the stream
+ * (UTF-8, each invalid sequence becoming U+FFFD per the WHATWG Encoding
+ * standard) and escaped as JSON requires: `"` `\\` `\b` `\f` `\n` `\r` `\t`,
+ * other controls as \u00xx; everything else is written as UTF-8. Writes
+ * at most `cap` bytes and returns the length of the whole rendering (like
+ * snprintf, without the NUL): call with cap 0 to size the buffer.
+ */
+SIMDSSE_API size_t simdsse_event_to_json(const simdsse_event *event, char *out, size_t cap);
+
+/**
+ * Appends one JSON string literal (quotes included) for `len` bytes of
+ * `text`, decoded and escaped as above. Same return convention.
+ */
+SIMDSSE_API size_t simdsse_json_string(const char *text, size_t len, char *out, size_t cap);
+
+/* MARK: - Writer */
+
+/* MARK: - Validator */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIMDSSE_H */

@@ -1,0 +1,235 @@
+/*
+ * assembler.c -- lines to events: the standard's "interpret an event stream".
+ * SPDX-License-Identifier: MIT
+ *
+ * Each step quoted below is from the WHATWG HTML standard, section 9.2.6
+ * "Interpreting an event stream". The assembler works on bytes: field names
+ * are ASCII, and the UTF-8 decoder never turns a byte sequence into CR, LF,
+ * ':', ' ' or U+0000 unless that byte is literally there, so every test the
+ * standard makes on decoded text gives the same answer on the raw bytes.
+ * Decoding to text is left to whoever renders the values (json.c).
+ */
+#include "parser.h"
+
+static const char message_type[] = "message";
+
+/* Field names as little words, compared in one load. */
+static inline uint32_t word4(const char *p) {
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+#define WORD4(a, b, c, d) \
+    ((uint32_t)(uint8_t)(a) | (uint32_t)(uint8_t)(b) << 8 | (uint32_t)(uint8_t)(c) << 16 | \
+     (uint32_t)(uint8_t)(d) << 24)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#  undef WORD4
+#  define WORD4(a, b, c, d) \
+    ((uint32_t)(uint8_t)(d) | (uint32_t)(uint8_t)(c) << 8 | (uint32_t)(uint8_t)(b) << 16 | \
+     (uint32_t)(uint8_t)(a) << 24)
+#endif
+
+sse_step simdsse__fail(simdsse_parser *p, simdsse_status why, uint64_t at) {
+    p->error_offset = at;
+    p->skip_event = true; /* the offending event is dropped up to its blank line */
+    p->has_data = false;
+    p->data.len = 0;
+    p->type.len = 0;
+    return why;
+}
+
+static sse_step no_memory(simdsse_parser *p) {
+    p->broken = true;
+    return SIMDSSE_ERR_NO_MEMORY;
+}
+
+/* Dispatch the event. */
+static sse_step dispatch(simdsse_parser *p, uint64_t offset) {
+    /* 1. "Set the last event ID string of the event source to the value of
+     *    the last event ID buffer. The buffer does not get reset." */
+    if (p->id_changed) {
+        if (!sse_buf_set(&p->alloc, &p->last_id, p->id_buf.ptr, p->id_buf.len, p->max_id))
+            return no_memory(p);
+        p->id_changed = false;
+    }
+    if (SSE_UNLIKELY(p->skip_event)) { /* the end of an event a limit discarded */
+        p->skip_event = false;
+        p->has_data = false;
+        p->type.len = 0;
+        return 0;
+    }
+    /* 2. "If the data buffer is an empty string, set the data buffer and the
+     *    event type buffer to the empty string and return." */
+    if (!p->has_data) {
+        p->type.len = 0;
+        return 0;
+    }
+    /* 3. "If the data buffer's last character is a U+000A LINE FEED (LF)
+     *    character, then remove the last character from the data buffer."
+     *    We never store that final LF: `data` holds the lines joined by LF. */
+    simdsse_event ev;
+    ev.data = p->data;
+    /* 5-6. type "message", unless "the event type buffer has a value other
+     *    than the empty string"; lastEventId is the last event ID string. */
+    if (p->type.len) {
+        ev.type = p->type;
+    } else {
+        ev.type.ptr = message_type;
+        ev.type.len = sizeof message_type - 1;
+    }
+    ev.id.ptr = p->last_id.len ? p->last_id.ptr : "";
+    ev.id.len = p->last_id.len;
+    ev.offset = offset;
+    /* 7. "Set the data buffer and the event type buffer to the empty string." */
+    p->has_data = false;
+    p->data.len = 0;
+    p->type.len = 0;
+    /* 8. Dispatch. */
+    if (p->cb.on_event && p->cb.on_event(p->user, &ev)) return SIMDSSE_PAUSED;
+    return 0;
+}
+
+/* "If the field name is "data": Append the field value to the data buffer,
+ *  then append a single U+000A LINE FEED (LF) character to the data buffer." */
+static sse_step field_data(simdsse_parser *p, const char *v, size_t vlen, uint64_t at) {
+    if (!p->has_data) {
+        if (SSE_UNLIKELY(vlen > p->max_data)) return simdsse__fail(p, SIMDSSE_ERR_DATA_TOO_LONG, at);
+        p->has_data = true;
+        p->data.ptr = v; /* borrowed: no copy for the common single-line value */
+        p->data.len = vlen;
+        return 0;
+    }
+    size_t old = p->data.len;
+    if (SSE_UNLIKELY(old >= p->max_data || vlen >= p->max_data - old))
+        return simdsse__fail(p, SIMDSSE_ERR_DATA_TOO_LONG, at);
+    size_t need = old + 1 + vlen;
+    sse_buf *s = &p->data_store;
+    bool owned = s->ptr && p->data.ptr == s->ptr;
+    if (need > s->cap && !simdsse__buf_reserve(&p->alloc, s, need, p->max_data))
+        return no_memory(p);
+    if (!owned && old) memmove(s->ptr, p->data.ptr, old);
+    s->ptr[old] = '\n';
+    if (vlen) memcpy(s->ptr + old + 1, v, vlen);
+    p->data.ptr = s->ptr;
+    p->data.len = need;
+    return 0;
+}
+
+/* "If the field name is "retry": If the field value consists of only ASCII
+ *  digits, then interpret the field value as an integer in base ten, and set
+ *  the event stream's reconnection time to that integer. Otherwise, ignore
+ *  the field." Integers past UINT64_MAX saturate: the standard's integer is
+ *  unbounded, and the nearest we can say to "longer than that" is the most. */
+static sse_step field_retry(simdsse_parser *p, const char *v, size_t vlen) {
+    if (vlen == 0) return 0; /* no digits: "consists of only ASCII digits" fails */
+    uint64_t ms = 0;
+    for (size_t i = 0; i < vlen; i++) {
+        unsigned d = (unsigned)(uint8_t)v[i] - '0';
+        if (d > 9) return 0;
+        if (ms > (UINT64_MAX - d) / 10)
+            ms = UINT64_MAX;
+        else
+            ms = ms * 10 + d;
+    }
+    p->retry = ms;
+    if (p->cb.on_retry && p->cb.on_retry(p->user, ms)) return SIMDSSE_PAUSED;
+    return 0;
+}
+
+SSE_INLINE sse_step line(simdsse_parser *p, const char *s, size_t len, size_t colon, uint64_t at) {
+    /* "If the line is empty (a blank line): Dispatch the event." */
+    if (len == 0) return dispatch(p, at);
+    if (SSE_UNLIKELY(p->skip_event)) return 0;
+    /* "If the line starts with a U+003A COLON character (:): Ignore the line." */
+    if (colon == 0) {
+        if (p->cb.on_comment) {
+            simdsse_span text = {s + 1, len - 1};
+            if (p->cb.on_comment(p->user, text)) return SIMDSSE_PAUSED;
+        }
+        return 0;
+    }
+    /* "If the line contains a U+003A COLON character: Collect the characters
+     *  on the line before the first U+003A COLON character (:), and let field
+     *  be that string. Collect the characters on the line after the first
+     *  U+003A COLON character (:), and let value be that string. If value
+     *  starts with a U+0020 SPACE character, remove it from value."
+     * "Otherwise, [...] using the whole line as the field name, and the empty
+     *  string as the field value." (then colon == len) */
+    const char *v = s + len;
+    size_t vlen = 0;
+    if (colon < len) {
+        v = s + colon + 1;
+        vlen = len - colon - 1;
+        if (vlen && *v == ' ') v++, vlen--;
+    }
+    uint64_t vat = at + (uint64_t)(v - s);
+    switch (colon) {
+    case 4:
+        if (word4(s) == WORD4('d', 'a', 't', 'a')) return field_data(p, v, vlen, vat);
+        return 0;
+    case 5:
+        if (word4(s) == WORD4('e', 'v', 'e', 'n') && s[4] == 't') {
+            /* "If the field name is "event": Set the event type buffer to
+             *  field value." */
+            if (SSE_UNLIKELY(vlen > p->max_type)) return simdsse__fail(p, SIMDSSE_ERR_TYPE_TOO_LONG, vat);
+            p->type.ptr = v;
+            p->type.len = vlen;
+            return 0;
+        }
+        if (word4(s) == WORD4('r', 'e', 't', 'r') && s[4] == 'y') return field_retry(p, v, vlen);
+        return 0;
+    case 2:
+        /* "If the field name is "id": If the field value does not contain
+         *  U+0000 NULL, then set the last event ID buffer to the field value.
+         *  Otherwise, ignore the field." */
+        if (s[0] == 'i' && s[1] == 'd') {
+            if (vlen && memchr(v, 0, vlen)) return 0;
+            if (SSE_UNLIKELY(vlen > p->max_id)) return simdsse__fail(p, SIMDSSE_ERR_ID_TOO_LONG, vat);
+            if (!sse_buf_set(&p->alloc, &p->id_buf, v, vlen, p->max_id)) return no_memory(p);
+            p->id_changed = true;
+        }
+        return 0;
+    default:
+        /* "Otherwise: The field is ignored." */
+        return 0;
+    }
+}
+
+sse_step simdsse__assemble(simdsse_parser *p, const char *base, uint64_t base_offset,
+                           const sse_line *recs, size_t n, size_t *done) {
+    for (size_t i = 0; i < n; i++) {
+        const sse_line r = recs[i];
+        size_t len = r.end - r.start;
+        sse_step st;
+        if (SSE_UNLIKELY(len > p->max_line)) {
+            st = simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, base_offset + r.start + p->max_line);
+        } else {
+            st = line(p, base + r.start, len, r.colon - r.start, base_offset + r.start);
+        }
+        if (SSE_UNLIKELY(st)) {
+            *done = i + 1;
+            return st;
+        }
+    }
+    *done = n;
+    return 0;
+}
+
+sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, size_t colon,
+                                uint64_t offset) {
+    return line(p, s, len, colon, offset);
+}
+
+bool simdsse__pin(simdsse_parser *p) {
+    if (p->has_data && p->data.len && p->data.ptr != p->data_store.ptr) {
+        if (!sse_buf_set(&p->alloc, &p->data_store, p->data.ptr, p->data.len, p->max_data))
+            return false;
+        p->data.ptr = p->data_store.ptr;
+    }
+    if (p->type.len && p->type.ptr != p->type_store.ptr) {
+        if (!sse_buf_set(&p->alloc, &p->type_store, p->type.ptr, p->type.len, p->max_type))
+            return false;
+        p->type.ptr = p->type_store.ptr;
+    }
+    return true;
+}
