@@ -296,6 +296,179 @@ SIMDSSE_API size_t simdsse_json_string(const char *text, size_t len, char *out, 
 
 /* MARK: - Writer */
 
+/**
+ * The writer turns events into text/event-stream bytes that a conforming
+ * parser reads back as exactly those events: no value can add a field, a
+ * line or an event. An event is written as
+ *
+ *     event: TYPE\n        only when TYPE is not empty
+ *     id: ID\n
+ *     retry: MILLISECONDS\n
+ *     data: LINE\n         one per line of the data
+ *     \n                   the blank line that dispatches it
+ *
+ * with LF line ends and one space after every colon, so a value that starts
+ * with a space keeps it (the parser removes exactly one). A comment is
+ * written as `:TEXT\n`, with nothing added, so on_comment reads back TEXT.
+ *
+ * Data may hold any bytes. It is split at every CR, LF and CRLF, one `data`
+ * line per piece, and the parser joins the pieces with LF: data reads back
+ * exactly, except that each CR and CRLF in it comes back as LF (the format
+ * has no way to carry them). Empty data is written as one `data: ` line so
+ * that the event still dispatches, with data "": the standard dispatches
+ * nothing for an event without a data line.
+ *
+ * An event type or an id cannot hold CR or LF (either would end the line,
+ * and the rest would be read as a field of its own), and an id cannot hold
+ * NUL (the standard ignores such an id). By default the call then fails
+ * with SIMDSSE_ERR_INVALID_FIELD; SIMDSSE_WRITE_SANITIZE removes those
+ * bytes instead. Any other byte, invalid UTF-8 included, is written as is.
+ * A comment holding line ends is split into comment lines like data.
+ * Every line starts with a field name or ':', so no output can begin with
+ * the byte order mark a parser would strip. The writer sets no length
+ * limits: a reader's own (max_line_length, ...) may still refuse a value.
+ *
+ *     simdsse_fields ev = {0};
+ *     ev.type = (simdsse_span){"delta", 5};
+ *     ev.data = (simdsse_span){json, json_len};
+ *     size_t n;
+ *     if (simdsse_format_event(&ev, 0, buf, sizeof buf, &n) == SIMDSSE_OK)
+ *         send(fd, buf, n, 0);        // "event: delta\ndata: {...}\n\n"
+ *
+ * Line ends in data and comments are found with the SIMD kernels, and the
+ * runs between them are copied whole. Functions without a writer argument
+ * read only their arguments and are safe from any thread; they use the
+ * default kernel (simdsse_kernel_default). A writer is used by one thread at
+ * a time; writers share no state.
+ */
+
+/** Flags for the writer calls, OR-ed together; 0 is the strict default. */
+typedef enum simdsse_write_flags {
+    /** Remove CR and LF from an event type, and CR, LF and NUL from an id,
+     *  instead of failing with SIMDSSE_ERR_INVALID_FIELD. A type left empty
+     *  is omitted; an id left empty is still written (as an empty id). */
+    SIMDSSE_WRITE_SANITIZE = 1,
+    /** A comment holding CR or LF is an invalid field (or, with
+     *  SIMDSSE_WRITE_SANITIZE, loses them) instead of being split into
+     *  several comment lines. */
+    SIMDSSE_WRITE_ONE_LINE_COMMENT = 2
+} simdsse_write_flags;
+
+/**
+ * The fields of one event to write. Zero-initialised, it has none. A span
+ * whose ptr is NULL is absent (its len must be 0) and its line is not
+ * written; a span with a non-NULL ptr and len 0 is present and empty.
+ *  - type: absent or empty, no `event` line is written; the event reads
+ *    back as "message" either way. "message" itself is written as given.
+ *  - data: absent, no `data` line, so the event sets id and retry but
+ *    dispatches nothing; present (empty too), it dispatches.
+ *  - id: present, it becomes the client's last event ID; present and
+ *    empty, it resets it (the client then sends no Last-Event-ID).
+ *  - retry: written only when has_retry is non-zero.
+ * The spans are read during the call only.
+ */
+typedef struct simdsse_fields {
+    simdsse_span type;  /**< the `event` field */
+    simdsse_span data;  /**< any bytes; split into one `data` line per line */
+    simdsse_span id;    /**< the `id` field */
+    uint64_t retry;     /**< the `retry` field, in milliseconds */
+    int has_retry;      /**< non-zero: write `retry` */
+} simdsse_fields;
+
+/**
+ * Stores in *size the exact number of bytes simdsse_format_event would
+ * write for `event` with `flags`. Fails, with *size set to 0, with
+ * SIMDSSE_ERR_INVALID_FIELD for a value `flags` does not allow, and with
+ * SIMDSSE_ERR_INVALID_ARGUMENT for a NULL pointer, a span with a NULL ptr
+ * and a length, or an unknown flag.
+ */
+SIMDSSE_API simdsse_status simdsse_event_size(const simdsse_fields *event, unsigned flags,
+                                              size_t *size);
+
+/**
+ * Writes `event` into out[0, cap), for instance straight into a socket
+ * buffer, and stores the number of bytes written in *len (if not NULL).
+ * No NUL is appended. out may be NULL when cap is 0.
+ * If the event does not fit, returns SIMDSSE_ERR_BUFFER_TOO_SMALL and
+ * stores in *len the exact size it needs; out[0, cap) may then hold the
+ * first bytes of the event, and nothing past cap is written. On the errors of
+ * simdsse_event_size nothing is written and *len is 0.
+ */
+SIMDSSE_API simdsse_status simdsse_format_event(const simdsse_fields *event, unsigned flags,
+                                                char *out, size_t cap, size_t *len);
+
+/**
+ * Stores in *size the exact number of bytes simdsse_format_comment would
+ * write. `text` may be NULL when `text_len` is 0 (a bare ":" heartbeat).
+ * Errors as simdsse_event_size (SIMDSSE_ERR_INVALID_FIELD only under
+ * SIMDSSE_WRITE_ONE_LINE_COMMENT).
+ */
+SIMDSSE_API simdsse_status simdsse_comment_size(const char *text, size_t text_len, unsigned flags,
+                                                size_t *size);
+
+/**
+ * Writes a comment, `:TEXT\n`, into out[0, cap): one comment line per line
+ * of `text` (split at CR, LF and CRLF) unless SIMDSSE_WRITE_ONE_LINE_COMMENT
+ * is set. Comments dispatch nothing; proxies and clients use them as
+ * heartbeats. Returns and *len as simdsse_format_event.
+ */
+SIMDSSE_API simdsse_status simdsse_format_comment(const char *text, size_t text_len,
+                                                  unsigned flags, char *out, size_t cap,
+                                                  size_t *len);
+
+/**
+ * A writer: an output buffer that events and comments are appended to,
+ * growing as needed through the caller's allocator. Send what
+ * simdsse_writer_output shows, then simdsse_writer_consume what was sent.
+ */
+typedef struct simdsse_writer simdsse_writer;
+
+/**
+ * Creates a writer with an empty buffer. Of `options` (NULL for the
+ * defaults) it uses only `allocator` and `kernel`. Returns NULL if memory
+ * runs out or an option is invalid, with the reason in *status (if not
+ * NULL; SIMDSSE_OK on success).
+ */
+SIMDSSE_API simdsse_writer *simdsse_writer_create(const simdsse_options *options,
+                                                  simdsse_status *status);
+
+/** Frees the writer and its buffer. NULL is allowed. */
+SIMDSSE_API void simdsse_writer_destroy(simdsse_writer *writer);
+
+/**
+ * Appends `event`, formatted as simdsse_format_event does. On any error
+ * (those of simdsse_event_size, or SIMDSSE_ERR_NO_MEMORY) the output is
+ * left exactly as it was.
+ */
+SIMDSSE_API simdsse_status simdsse_writer_event(simdsse_writer *writer,
+                                                const simdsse_fields *event, unsigned flags);
+
+/** Appends a comment, as simdsse_format_comment; all or nothing, as above. */
+SIMDSSE_API simdsse_status simdsse_writer_comment(simdsse_writer *writer, const char *text,
+                                                  size_t text_len, unsigned flags);
+
+/**
+ * The bytes appended and not yet consumed. The span stays valid until the
+ * next call that changes the writer (append, consume, clear, trim, destroy).
+ */
+SIMDSSE_API simdsse_span simdsse_writer_output(const simdsse_writer *writer);
+
+/** Drops the first `n` bytes of the output (those sent); all of it when n
+ *  is at least its length. Cheap: no bytes move until room is needed. */
+SIMDSSE_API void simdsse_writer_consume(simdsse_writer *writer, size_t n);
+
+/** Drops all output; the buffer keeps its capacity. */
+SIMDSSE_API void simdsse_writer_clear(simdsse_writer *writer);
+
+/** Shrinks the buffer to the output it holds (frees it when empty). */
+SIMDSSE_API void simdsse_writer_trim(simdsse_writer *writer);
+
+/** Bytes of heap the writer holds now (its own struct and buffer). */
+SIMDSSE_API size_t simdsse_writer_memory(const simdsse_writer *writer);
+
+/** The name of the kernel this writer uses to find line ends. */
+SIMDSSE_API const char *simdsse_writer_kernel(const simdsse_writer *writer);
+
 /* MARK: - Validator */
 
 #ifdef __cplusplus
