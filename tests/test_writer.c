@@ -165,6 +165,25 @@ static void test_refusals(void) {
                   "size refused %zu/%d", i, k);
         }
     }
+    /* Long values, checked by another path than short ones: a bad byte at
+     * every offset of a 100-byte type and id. */
+    char lv[100];
+    for (size_t at = 0; at < sizeof lv; at++) {
+        for (int which = 0; which < 3; which++) {
+            memset(lv, 'v', sizeof lv);
+            lv[at] = "\n\r\0"[which];
+            simdsse_fields lt = {{lv, sizeof lv}, SPAN("d"), ABSENT, 0, 0};
+            simdsse_fields li = {ABSENT, SPAN("d"), {lv, sizeof lv}, 0, 0};
+            CHECK(simdsse_event_size(&lt, 0, &size) ==
+                      (which == 2 ? SIMDSSE_OK : SIMDSSE_ERR_INVALID_FIELD),
+                  "type, byte %d at %zu", which, at);
+            CHECK(simdsse_event_size(&li, 0, &size) == SIMDSSE_ERR_INVALID_FIELD,
+                  "id, byte %d at %zu", which, at);
+            CHECK(simdsse_event_size(&li, SIMDSSE_WRITE_SANITIZE, &size) == SIMDSSE_OK &&
+                      size == 4 + 99 + 1 + 9,
+                  "id sanitised, byte %d at %zu: %zu", which, at, size);
+        }
+    }
     /* NUL is forbidden in ids only. */
     simdsse_fields nul_type = {SPAN("\0"), SPAN("d"), ABSENT, 0, 0};
     CHECK(simdsse_event_size(&nul_type, 0, &size) == SIMDSSE_OK, "NUL in a type is allowed");
