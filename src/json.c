@@ -1,0 +1,150 @@
+/*
+ * json.c -- events rendered as JSON, strings decoded as a browser decodes
+ * the stream.
+ * SPDX-License-Identifier: MIT
+ *
+ * EventSource decodes the stream with "UTF-8 decode", so what a page sees
+ * is the WHATWG Encoding standard's UTF-8 decoder's output: each invalid
+ * sequence becomes one U+FFFD, where "invalid" follows the decoder's
+ * byte-by-byte algorithm (the "maximal subpart" rule: a bad continuation
+ * byte ends the sequence and is itself read again). The escaping is the
+ * shortest JSON allows, the same bytes as Python's
+ * json.dumps(s, ensure_ascii=False): `"` and `\` escaped, \b \f \n \r \t for
+ * those controls, \u00xx (lower-case hex) for the other controls, all else
+ * (DEL and U+2028 included) written as UTF-8.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+/* Output that counts everything and stores what fits, like snprintf. */
+typedef struct json_out {
+    char *buf;
+    size_t cap, len;
+} json_out;
+
+static void put(json_out *o, const void *p, size_t n) {
+    if (o->len < o->cap) {
+        size_t room = o->cap - o->len;
+        memcpy(o->buf + o->len, p, n < room ? n : room);
+    }
+    o->len += n;
+}
+
+/* Bytes that need more than a copy: controls, '"', '\\' and non-ASCII. */
+static int plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
+static const char replacement[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
+
+/*
+ * Length of the valid UTF-8 sequence at s[0, n) whose lead byte s[0] is
+ * >= 0x80, or 0 if the decoder reports an error there. On an error, *skip
+ * receives how many bytes the one U+FFFD replaces: the decoder consumes
+ * the lead byte and any continuation bytes that were in range, and reads
+ * the first out-of-range byte again as the start of something new.
+ */
+static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *skip) {
+    unsigned char c = s[0];
+    size_t need;
+    unsigned char lower = 0x80, upper = 0xBF;
+    /* "0xC2 to 0xDF: set UTF-8 bytes needed to 1 ..." */
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        /* "If byte is 0xE0, set UTF-8 lower boundary to 0xA0. If byte is
+         *  0xED, set UTF-8 upper boundary to 0x9F." */
+        if (c == 0xE0) lower = 0xA0;
+        if (c == 0xED) upper = 0x9F;
+        need = 2;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        /* "If byte is 0xF0, set UTF-8 lower boundary to 0x90. If byte is
+         *  0xF4, set UTF-8 upper boundary to 0x8F." */
+        if (c == 0xF0) lower = 0x90;
+        if (c == 0xF4) upper = 0x8F;
+        need = 3;
+    } else {
+        /* "Otherwise, return error." (80..C1, F5..FF): one byte replaced. */
+        *skip = 1;
+        return 0;
+    }
+    size_t i = 1;
+    for (; i <= need; i++) {
+        /* End of input inside a sequence: "set UTF-8 bytes needed to 0 and
+         * return error", one U+FFFD for everything read so far. */
+        if (i == n) break;
+        /* "If byte is not in the range UTF-8 lower boundary to UTF-8 upper
+         *  boundary, inclusive, then ... restore byte to ioQueue ... return
+         *  error." */
+        if (s[i] < lower || s[i] > upper) break;
+        lower = 0x80, upper = 0xBF;
+    }
+    if (i > need) return need + 1;
+    *skip = i;
+    return 0;
+}
+
+static void put_string(json_out *o, const char *text, size_t len) {
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)text;
+    put(o, "\"", 1);
+    size_t i = 0;
+    while (i < len) {
+        size_t run = i;
+        while (run < len && plain(s[run])) run++;
+        if (run > i) {
+            put(o, s + i, run - i);
+            i = run;
+            if (i == len) break;
+        }
+        unsigned char c = s[i];
+        if (c >= 0x80) {
+            size_t skip;
+            size_t n = utf8_sequence(s + i, len - i, &skip);
+            if (n) {
+                put(o, s + i, n);
+                i += n;
+            } else {
+                put(o, replacement, sizeof replacement);
+                i += skip;
+            }
+            continue;
+        }
+        char esc[6] = {'\\', 0, '0', '0', 0, 0};
+        size_t n = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            esc[1] = 'u';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        put(o, esc, n);
+        i++;
+    }
+    put(o, "\"", 1);
+}
+
+size_t simdsse_json_string(const char *text, size_t len, char *out, size_t cap) {
+    json_out o = {out, out ? cap : 0, 0};
+    put_string(&o, text, len);
+    return o.len;
+}
+
+size_t simdsse_event_to_json(const simdsse_event *event, char *out, size_t cap) {
+    json_out o = {out, out ? cap : 0, 0};
+    put(&o, "{\"event\":", 9);
+    put_string(&o, event->type.ptr, event->type.len);
+    put(&o, ",\"data\":", 8);
+    put_string(&o, event->data.ptr, event->data.len);
+    put(&o, ",\"id\":", 6);
+    put_string(&o, event->id.ptr, event->id.len);
+    put(&o, "}", 1);
+    return o.len;
+}
