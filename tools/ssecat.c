@@ -1,0 +1,301 @@
+/*
+ * ssecat.c -- read a text/event-stream, print its events.
+ * SPDX-License-Identifier: MIT
+ *
+ * Exit status: 0 success, 1 a stream or I/O error, 2 a usage error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "simdsse.h"
+#include "ssecat.h"
+
+static const char usage_text[] =
+    "usage: ssecat [OPTIONS] [FILE|-]\n"
+    "Reads a text/event-stream (FILE, or standard input) and prints the events\n"
+    "the WHATWG standard's EventSource would dispatch.\n"
+    "\n"
+    "  --json         one JSON object per event: {\"event\",\"data\",\"id\"}, strings\n"
+    "                 decoded as a browser does (invalid UTF-8 becomes U+FFFD)\n"
+    "  --count        print only the number of events\n"
+    "  --chunk N      feed the parser N bytes at a time (output does not change)\n"
+    "  --kernel NAME  use this tokenizer kernel (see --kernels)\n"
+    "  --kernels      list the kernels compiled in and whether this CPU runs them\n"
+    "  --encode       the other way round: read JSON Lines, one object per line with\n"
+    "                 optional \"event\", \"data\", \"id\" (strings), \"retry\" (integer\n"
+    "                 >= 0), \"comment\" (string), and write a text/event-stream; a\n"
+    "                 bad line is reported with its number and skipped, exit status\n"
+    "                 1 (needs jansson at build time; without it, exit status 2)\n"
+    "  --validate     check the stream instead of printing it: one line per finding,\n"
+    "                 FILE:LINE:COL: error|warning: message [code], then a summary;\n"
+    "                 exit status 1 if there is any error\n"
+    "  --bench        load FILE into memory and parse it repeatedly with every kernel\n"
+    "                 this CPU runs (or --kernel NAME), about a second each; prints\n"
+    "                 kernel=NAME gbps=X.XX meps=Y.YY events=N per kernel\n"
+    "  --max-line N, --max-data N, --max-type N, --max-id N\n"
+    "                 limits in bytes (defaults 1 MiB, 8 MiB, 1 KiB, 1 KiB); an event\n"
+    "                 that breaks one is dropped and reported, exit status 1\n"
+    "  --help         this text\n"
+    "  --version      the version\n"
+    "\n"
+    "Default output is one line per event: its number, type, id and data, the\n"
+    "strings quoted and escaped as in JSON. Errors (with the stream offset) go\n"
+    "to standard error; parsing goes on past an event a limit rejected.\n";
+
+static int usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "ssecat: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'ssecat --help'.\n");
+    return 2;
+}
+
+/* MARK: - Event output */
+
+typedef struct out_state {
+    enum { OUT_TEXT, OUT_JSON, OUT_COUNT } mode;
+    uint64_t events;
+    char *buf;
+    size_t cap;
+} out_state;
+
+static char *reserve(out_state *o, size_t need) {
+    if (need > o->cap) {
+        size_t cap = o->cap ? o->cap : 4096;
+        while (cap < need) cap *= 2;
+        char *b = realloc(o->buf, cap);
+        if (!b) {
+            fprintf(stderr, "ssecat: out of memory\n");
+            exit(1);
+        }
+        o->buf = b;
+        o->cap = cap;
+    }
+    return o->buf;
+}
+
+/* Appends a JSON string literal for s to o->buf at *len. */
+static void put_string(out_state *o, size_t *len, simdsse_span s) {
+    size_t n = simdsse_json_string(s.ptr, s.len, NULL, 0);
+    reserve(o, *len + n);
+    simdsse_json_string(s.ptr, s.len, o->buf + *len, n);
+    *len += n;
+}
+
+static void put_text(out_state *o, size_t *len, const char *t) {
+    size_t n = strlen(t);
+    reserve(o, *len + n);
+    memcpy(o->buf + *len, t, n);
+    *len += n;
+}
+
+static int on_event(void *user, const simdsse_event *ev) {
+    out_state *o = user;
+    o->events++;
+    size_t len = 0;
+    if (o->mode == OUT_JSON) {
+        size_t n = simdsse_event_to_json(ev, NULL, 0);
+        reserve(o, n + 1);
+        simdsse_event_to_json(ev, o->buf, n);
+        len = n;
+    } else if (o->mode == OUT_TEXT) {
+        char head[32];
+        snprintf(head, sizeof head, "#%" PRIu64 " type=", o->events);
+        put_text(o, &len, head);
+        put_string(o, &len, ev->type);
+        put_text(o, &len, " id=");
+        put_string(o, &len, ev->id);
+        put_text(o, &len, " data=");
+        put_string(o, &len, ev->data);
+    } else {
+        return 0;
+    }
+    reserve(o, len + 1);
+    o->buf[len++] = '\n';
+    fwrite(o->buf, 1, len, stdout);
+    return 0;
+}
+
+/* MARK: - Input */
+
+/* Reads until buf is full or the input ends; -1 on error. */
+static ssize_t read_full(int fd, char *buf, size_t want, int fill) {
+    size_t got = 0;
+    while (got < want) {
+        ssize_t n = read(fd, buf + got, want - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -1;
+        if (n == 0) break;
+        got += (size_t)n;
+        if (!fill) break; /* live streams: hand over what has arrived */
+    }
+    return (ssize_t)got;
+}
+
+int ssecat_open(const char *path) {
+    if (!path || strcmp(path, "-") == 0) return STDIN_FILENO;
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) fprintf(stderr, "ssecat: %s: %s\n", path, strerror(errno));
+    return fd;
+}
+
+/* Parses the whole input; 0 on success, 1 on any stream or I/O error. */
+static int parse_input(int fd, const char *name, size_t chunk, simdsse_parser *p) {
+    size_t bufsize = chunk ? chunk : (size_t)1 << 16;
+    char *buf = malloc(bufsize);
+    if (!buf) {
+        fprintf(stderr, "ssecat: out of memory\n");
+        return 1;
+    }
+    int rc = 0;
+    for (;;) {
+        ssize_t n = read_full(fd, buf, bufsize, chunk != 0);
+        if (n < 0) {
+            fprintf(stderr, "ssecat: %s: %s\n", name, strerror(errno));
+            rc = 1;
+            break;
+        }
+        if (n == 0) break;
+        const char *s = buf;
+        size_t left = (size_t)n;
+        while (left) {
+            size_t used;
+            simdsse_status st = simdsse_parser_feed(p, s, left, &used);
+            s += used;
+            left -= used;
+            if (st == SIMDSSE_OK) break;
+            fprintf(stderr, "ssecat: %s: byte %" PRIu64 ": %s\n", name,
+                    simdsse_parser_error_offset(p), simdsse_strerror(st));
+            rc = 1;
+            if (st == SIMDSSE_ERR_NO_MEMORY || st == SIMDSSE_ERR_NEEDS_RESET) goto done;
+        }
+        fflush(stdout);
+    }
+done:
+    simdsse_parser_finish(p);
+    free(buf);
+    return rc;
+}
+
+/* MARK: - Main */
+
+int ssecat_parse_size(const char *s, size_t *out) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || v == 0 || s[0] == '-' || v > SIZE_MAX) return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int list_kernels(void) {
+    for (size_t i = 0; simdsse_kernel_name_at(i); i++) {
+        const char *k = simdsse_kernel_name_at(i);
+        simdsse_status st = simdsse_kernel_supported(k);
+        printf("%-8s %s\n", k, st == SIMDSSE_OK ? "supported" : simdsse_strerror(st));
+    }
+    printf("default: %s\n", simdsse_kernel_default() ? simdsse_kernel_default() : "(none)");
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    out_state out = {OUT_TEXT, 0, NULL, 0};
+    size_t chunk = 0;
+    int encode = 0, validate = 0, bench = 0;
+    const char *kernel = NULL, *path = NULL;
+    simdsse_options opt;
+    simdsse_options_init(&opt);
+    static const struct {
+        const char *name;
+        size_t offset;
+    } limits[] = {
+        {"--max-line", offsetof(simdsse_options, max_line_length)},
+        {"--max-data", offsetof(simdsse_options, max_data_length)},
+        {"--max-type", offsetof(simdsse_options, max_type_length)},
+        {"--max-id", offsetof(simdsse_options, max_id_length)},
+    };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--json") == 0) {
+            out.mode = OUT_JSON;
+        } else if (strcmp(a, "--count") == 0) {
+            out.mode = OUT_COUNT;
+        } else if (strcmp(a, "--chunk") == 0) {
+            if (++i == argc) return usage_error("%s needs a number", a);
+            if (ssecat_parse_size(argv[i], &chunk))
+                return usage_error("--chunk wants a positive number, not '%s'", argv[i]);
+        } else if (strcmp(a, "--kernel") == 0) {
+            if (++i == argc) return usage_error("%s needs a name", a);
+            kernel = argv[i];
+        } else if (strcmp(a, "--kernels") == 0) {
+            return list_kernels();
+        } else if (strcmp(a, "--encode") == 0) {
+            encode = 1;
+        } else if (strcmp(a, "--validate") == 0) {
+            validate = 1;
+        } else if (strcmp(a, "--bench") == 0) {
+            bench = 1;
+        } else if (strncmp(a, "--max-", 6) == 0) {
+            size_t k = 0;
+            while (k < sizeof limits / sizeof limits[0] && strcmp(a, limits[k].name) != 0) k++;
+            if (k == sizeof limits / sizeof limits[0]) return usage_error("unknown option '%s'", a);
+            if (++i == argc) return usage_error("%s needs a number", a);
+            size_t v;
+            if (ssecat_parse_size(argv[i], &v))
+                return usage_error("limits are positive numbers, not '%s'", argv[i]);
+            memcpy((char *)&opt + limits[k].offset, &v, sizeof v);
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_text, stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("ssecat (simdsse) %s\n", simdsse_version());
+            return 0;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option '%s'", a);
+        } else if (path) {
+            return usage_error("one input at a time ('%s')", a);
+        } else {
+            path = a;
+        }
+    }
+    if (kernel) {
+        simdsse_status st = simdsse_kernel_supported(kernel);
+        if (st != SIMDSSE_OK) {
+            fprintf(stderr, "ssecat: kernel '%s': %s\n", kernel, simdsse_strerror(st));
+            return 2;
+        }
+    }
+    if (encode + validate + bench > 1)
+        return usage_error("%s", "--encode, --validate and --bench exclude each other");
+    if (encode) return ssecat_encode(path, kernel);
+    if (validate) return ssecat_validate(path, chunk);
+    if (bench) {
+        if (!path || strcmp(path, "-") == 0) return usage_error("%s", "--bench needs a FILE");
+        return ssecat_bench(path, chunk, kernel);
+    }
+
+    opt.kernel = kernel;
+    simdsse_callbacks cb = {.on_event = on_event};
+    simdsse_status st;
+    simdsse_parser *p = simdsse_parser_create2(&cb, &out, &opt, &st);
+    if (!p) {
+        fprintf(stderr, "ssecat: %s\n", simdsse_strerror(st));
+        return st == SIMDSSE_ERR_NO_MEMORY ? 1 : 2;
+    }
+    int fd = ssecat_open(path);
+    int rc = 1;
+    if (fd >= 0) {
+        rc = parse_input(fd, path ? path : "-", chunk, p);
+        if (fd != STDIN_FILENO) close(fd);
+    }
+    if (out.mode == OUT_COUNT) printf("%" PRIu64 "\n", out.events);
+    simdsse_parser_destroy(p);
+    free(out.buf);
+    if (fflush(stdout) != 0) rc = 1;
+    return rc;
+}

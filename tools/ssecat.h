@@ -1,0 +1,25 @@
+/*
+ * ssecat.h -- what ssecat's mode files (ssecat_*.c) share with main.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef SSECAT_H
+#define SSECAT_H
+
+#include <stddef.h>
+
+/* Opens FILE, or standard input for NULL or "-"; prints why on failure (-1). */
+int ssecat_open(const char *path);
+/* Parses a positive decimal size; -1 if it is not one. */
+int ssecat_parse_size(const char *s, size_t *out);
+/* --encode: JSON Lines from FILE (or stdin) to a text/event-stream on stdout,
+ * the writer on `kernel` (NULL: default); returns the exit status. */
+int ssecat_encode(const char *path, const char *kernel);
+
+/* --validate: checks FILE (or stdin) fed in `chunk`-byte pieces (0: large
+ * reads), prints diagnostics and a summary; 1 if any error, else 0. */
+int ssecat_validate(const char *path, size_t chunk);
+/* --bench: loads FILE, parses it for about a second per kernel (`kernel`
+ * only, if not NULL) in `chunk`-byte feeds (0: whole), prints one line each. */
+int ssecat_bench(const char *path, size_t chunk, const char *kernel);
+
+#endif
