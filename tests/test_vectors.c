@@ -1,0 +1,127 @@
+/*
+ * test_vectors.c -- every standard rule and every web-platform-tests
+ * `eventsource/format-*` stream, with every kernel this CPU runs, at every
+ * chunk size from 1 byte to the whole input, at several alignments, and
+ * through the one-shot API.
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "collect.h"
+#include "vectors.h"
+
+static const test_vector spec_vectors[] = {
+#include "vectors_spec.inc"
+};
+static const test_vector wpt_vectors[] = {
+#include "vectors_wpt.inc"
+};
+
+/* Prints a byte string readably in failure messages. */
+static const char *show(const char *p, size_t len) {
+    static char buf[4][256];
+    static int k;
+    char *o = buf[k++ & 3];
+    size_t j = 0;
+    for (size_t i = 0; i < len && j < sizeof buf[0] - 8; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+            o[j++] = (char)ch;
+        else
+            j += (size_t)snprintf(o + j, 8, "\\x%02X", ch);
+    }
+    o[j] = 0;
+    return o;
+}
+
+static int matches(const test_vector *v, const collected *c, char *why, size_t whylen) {
+    if (c->n != v->n_events) {
+        snprintf(why, whylen, "%zu events, want %zu", c->n, v->n_events);
+        return 0;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        const got_event *g = &c->ev[i];
+        const tv_event *w = &v->events[i];
+        if (!owned_eq(g->type, w->type.ptr, w->type.len) ||
+            !owned_eq(g->data, w->data.ptr, w->data.len) || !owned_eq(g->id, w->id.ptr, w->id.len)) {
+            snprintf(why, whylen, "event %zu: got type=\"%s\" data=\"%s\" id=\"%s\", want \"%s\" \"%s\" \"%s\"",
+                     i, show(g->type.ptr, g->type.len), show(g->data.ptr, g->data.len),
+                     show(g->id.ptr, g->id.len), show(w->type.ptr, w->type.len),
+                     show(w->data.ptr, w->data.len), show(w->id.ptr, w->id.len));
+            return 0;
+        }
+    }
+    uint64_t want_retry = v->retry < 0 ? SIMDSSE_DEFAULT_RETRY_MS : (uint64_t)v->retry;
+    if (c->retry != want_retry) {
+        snprintf(why, whylen, "retry %llu, want %llu", (unsigned long long)c->retry,
+                 (unsigned long long)want_retry);
+        return 0;
+    }
+    if (c->errors) {
+        snprintf(why, whylen, "unexpected error %s", simdsse_strerror(c->first_error));
+        return 0;
+    }
+    return 1;
+}
+
+static void run_vector(const test_vector *v, const char *kernel) {
+    simdsse_options opt;
+    simdsse_options_init(&opt);
+    opt.kernel = kernel;
+    char why[1024];
+    const char *in = v->input.ptr;
+    size_t len = v->input.len;
+
+    /* Whole input at alignments 0..63. */
+    for (size_t align = 0; align < 64; align++) {
+        collected c;
+        CHECK(collect_parse(&c, in, len, 0, align, &opt) == 0, "%s", v->name);
+        CHECK(matches(v, &c, why, sizeof why), "[%s] %s: whole input, align %zu: %s", kernel,
+              v->name, align, why);
+        collected_free(&c);
+    }
+    /* Every chunk size, at a few alignments each. */
+    for (size_t chunk = 1; chunk <= len + 1; chunk++) {
+        for (size_t align = 0; align < 8; align += (chunk < 16 ? 1 : 3)) {
+            collected c;
+            CHECK(collect_parse(&c, in, len, chunk, align, &opt) == 0, "%s", v->name);
+            CHECK(matches(v, &c, why, sizeof why), "[%s] %s: chunk %zu, align %zu: %s", kernel,
+                  v->name, chunk, align, why);
+            collected_free(&c);
+        }
+    }
+    /* The one-shot API must agree with streaming. */
+    collected c;
+    memset(&c, 0, sizeof c);
+    simdsse_callbacks cb = {collect_event, collect_retry, collect_comment};
+    CHECK(simdsse_parse(in, len, &cb, &c, &opt) == SIMDSSE_OK, "[%s] %s: one-shot", kernel, v->name);
+    c.retry = v->retry < 0 ? SIMDSSE_DEFAULT_RETRY_MS : (uint64_t)v->retry; /* not observable */
+    CHECK(matches(v, &c, why, sizeof why), "[%s] %s: one-shot: %s", kernel, v->name, why);
+    collected_free(&c);
+}
+
+static void run_set(const test_vector *set, size_t n, const char *kernel) {
+    for (size_t i = 0; i < n; i++) run_vector(&set[i], kernel);
+}
+
+int main(void) {
+    size_t kernels = 0;
+    for (size_t k = 0; simdsse_kernel_name_at(k); k++) {
+        const char *name = simdsse_kernel_name_at(k);
+        if (simdsse_kernel_supported(name) != SIMDSSE_OK) {
+            printf("kernel %s: not supported here, skipped\n", name);
+            continue;
+        }
+        kernels++;
+        unsigned long before = check_passed;
+        run_set(spec_vectors, sizeof spec_vectors / sizeof spec_vectors[0], name);
+        run_set(wpt_vectors, sizeof wpt_vectors / sizeof wpt_vectors[0], name);
+        printf("kernel %s: %zu spec + %zu wpt vectors, %lu checks\n", name,
+               sizeof spec_vectors / sizeof spec_vectors[0], sizeof wpt_vectors / sizeof wpt_vectors[0],
+               check_passed - before);
+    }
+    CHECK(kernels >= 1, "at least the scalar kernel runs");
+    return check_done();
+}
