@@ -1,17 +1,46 @@
 /*
  * dispatch.c -- the kernel table and the choice among its entries.
  * SPDX-License-Identifier: MIT
+ *
+ * Which kernels are compiled in is decided by sources.cmake, which defines
+ * SIMDSSE_HAVE_<KERNEL> for this file. Which one runs is decided once per
+ * process: the CPU features are cached by cpu.c, $SIMDSSE_KERNEL here.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kernel.h"
 
-/* Best first; the scalar kernel, always present, last. */
+/* Best first; the scalar kernel, always present, last. On x86-64 the NEON
+ * kernel (through simde) comes after SSE2, which every x86-64 CPU runs, so
+ * it is never chosen unless named. */
 static const sse_kernel *const kernels[] = {
+#if defined(SIMDSSE_HAVE_AVX512)
+    &simdsse__kernel_avx512,
+#endif
+#if defined(SIMDSSE_HAVE_AVX2)
+    &simdsse__kernel_avx2,
+#endif
+#if defined(SIMDSSE_HAVE_SSE2)
+    &simdsse__kernel_sse2,
+#endif
+#if defined(SIMDSSE_HAVE_NEON)
+    &simdsse__kernel_neon,
+#endif
     &simdsse__kernel_scalar,
 };
 #define N_KERNELS (sizeof kernels / sizeof kernels[0])
+
+static const char *const known_names[] = {"avx512", "avx2", "sse2", "neon", "scalar"};
+
+static int runs_here(const sse_kernel *k) {
+    return (simdsse__cpu_features() & k->required) == k->required;
+}
+
+const sse_kernel *simdsse__kernel_at(size_t index) {
+    return index < N_KERNELS ? kernels[index] : NULL;
+}
 
 const char *simdsse_kernel_name_at(size_t index) {
     return index < N_KERNELS ? kernels[index]->name : NULL;
@@ -20,19 +49,53 @@ const char *simdsse_kernel_name_at(size_t index) {
 const sse_kernel *simdsse__kernel_lookup(const char *name, simdsse_status *status) {
     for (size_t i = 0; i < N_KERNELS; i++) {
         if (strcmp(kernels[i]->name, name) == 0) {
+            if (!runs_here(kernels[i])) break;
             *status = SIMDSSE_OK;
             return kernels[i];
         }
     }
+    /* A kernel of another architecture, or one this CPU lacks, exists: it
+     * is unsupported here, not unknown. */
     *status = SIMDSSE_ERR_UNKNOWN_KERNEL;
+    for (size_t i = 0; i < sizeof known_names / sizeof known_names[0]; i++)
+        if (strcmp(known_names[i], name) == 0) *status = SIMDSSE_ERR_KERNEL_UNSUPPORTED;
     return NULL;
 }
 
-const sse_kernel *simdsse__kernel_default(simdsse_status *status) {
+const sse_kernel *simdsse__kernel_best(void) {
+    for (size_t i = 0; i < N_KERNELS; i++)
+        if (runs_here(kernels[i])) return kernels[i];
+    return &simdsse__kernel_scalar; /* not reached: scalar requires nothing */
+}
+
+/* $SIMDSSE_KERNEL, read once: 0 not yet read, 1 unset or empty, 2 + i the
+ * i-th kernel, a negative status when it names no kernel this CPU runs.
+ * Racing first calls compute the same value; any store wins. */
+static _Atomic int env_choice;
+
+static int read_env(void) {
     const char *env = getenv("SIMDSSE_KERNEL");
-    if (env && *env) return simdsse__kernel_lookup(env, status);
+    if (!env || !*env) return 1;
+    simdsse_status st;
+    const sse_kernel *k = simdsse__kernel_lookup(env, &st);
+    if (!k) return (int)st;
+    for (size_t i = 0; i < N_KERNELS; i++)
+        if (kernels[i] == k) return 2 + (int)i;
+    return (int)SIMDSSE_ERR_UNKNOWN_KERNEL; /* not reached */
+}
+
+const sse_kernel *simdsse__kernel_default(simdsse_status *status) {
+    int c = atomic_load_explicit(&env_choice, memory_order_relaxed);
+    if (__builtin_expect(c == 0, 0)) {
+        c = read_env();
+        atomic_store_explicit(&env_choice, c, memory_order_relaxed);
+    }
+    if (c < 0) {
+        *status = (simdsse_status)c;
+        return NULL;
+    }
     *status = SIMDSSE_OK;
-    return kernels[0];
+    return c == 1 ? simdsse__kernel_best() : kernels[c - 2];
 }
 
 simdsse_status simdsse_kernel_supported(const char *name) {
@@ -45,5 +108,6 @@ simdsse_status simdsse_kernel_supported(const char *name) {
 const char *simdsse_kernel_default(void) {
     simdsse_status st;
     const sse_kernel *k = simdsse__kernel_default(&st);
-    return k ? k->name : NULL;
+    /* "$SIMDSSE_KERNEL if set and usable, else the best this CPU runs." */
+    return (k ? k : simdsse__kernel_best())->name;
 }
