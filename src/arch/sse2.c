@@ -1,0 +1,78 @@
+/*
+ * sse2.c -- the x86-64 baseline kernel: 16-byte SSE2 compares, four per
+ * 64-byte block. Compiled with no extra -m flags, so it runs on every
+ * x86-64 CPU (no BMI: trailing zeros fall back to bsf).
+ * SPDX-License-Identifier: MIT
+ */
+#include <emmintrin.h>
+#include <string.h>
+
+#include "kernel.h"
+
+static inline uint64_t eq_mask(__m128i a, __m128i b, __m128i c, __m128i d, __m128i x) {
+    uint64_t m0 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, x));
+    uint64_t m1 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, x));
+    uint64_t m2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(c, x));
+    uint64_t m3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(d, x));
+    return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+}
+
+SSE_KINLINE int block(sse_scan *s, const char *p, size_t base, unsigned shift) {
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'), co = _mm_set1_epi8(':');
+    __m128i a = _mm_loadu_si128((const __m128i *)p);
+    __m128i b = _mm_loadu_si128((const __m128i *)(p + 16));
+    __m128i c = _mm_loadu_si128((const __m128i *)(p + 32));
+    __m128i d = _mm_loadu_si128((const __m128i *)(p + 48));
+    /* `shift` drops bytes already scanned when the last block is loaded so
+     * that it ends at the buffer's end (it then overlaps the one before). */
+    return sse_scan_block(s, base, eq_mask(a, b, c, d, cr) >> shift,
+                          eq_mask(a, b, c, d, lf) >> shift, eq_mask(a, b, c, d, co) >> shift);
+}
+
+static size_t sse2_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    sse_scan s;
+    sse_scan_init(&s, out, cap);
+    size_t i = 0;
+    for (; i + 64 <= len; i += 64)
+        if (block(&s, buf + i, i, 0)) return sse_scan_done(&s, buf, len, next);
+    if (i < len) {
+        if (len >= 64) {
+            block(&s, buf + len - 64, i, (unsigned)(64 - (len - i)));
+        } else {
+            /* Too short to load whole blocks: a zero-padded copy (zero
+             * bytes are none of CR, LF, ':'). */
+            char pad[64] = {0};
+            memcpy(pad, buf, len);
+            block(&s, pad, 0, 0);
+        }
+    }
+    return sse_scan_done(&s, buf, len, next);
+}
+
+static size_t sse2_find_eol(const char *buf, size_t len) {
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    size_t i = 0;
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(buf + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        if (m) return i + (unsigned)__builtin_ctz(m);
+    }
+    if (i == len) return len;
+    if (len >= 16) {
+        /* The last 16 bytes, overlapping those already checked. */
+        __m128i v = _mm_loadu_si128((const __m128i *)(buf + len - 16));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        m >>= 16 - (len - i);
+        return m ? i + (unsigned)__builtin_ctz(m) : len;
+    }
+    for (; i < len; i++)
+        if (buf[i] == '\r' || buf[i] == '\n') return i;
+    return len;
+}
+
+const sse_kernel simdsse__kernel_sse2 = {
+    .name = "sse2",
+    .required = SSE_CPU_SSE2,
+    .scan = sse2_scan,
+    .find_eol = sse2_find_eol,
+};
