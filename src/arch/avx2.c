@@ -1,0 +1,95 @@
+/*
+ * avx2.c -- the AVX2 kernel: two 32-byte compares per 64-byte block, with
+ * BMI1/BMI2 for walking the masks. Compiled with -mavx2 -mbmi -mbmi2 (see
+ * sources.cmake) and run only when the CPU and OS have them (cpu.c).
+ * SPDX-License-Identifier: MIT
+ */
+#include <immintrin.h>
+#include <string.h>
+
+#include "kernel.h"
+
+static inline uint64_t eq_mask(__m256i lo, __m256i hi, __m256i x) {
+    uint64_t a = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(lo, x));
+    uint64_t b = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(hi, x));
+    return a | b << 32;
+}
+
+SSE_KINLINE int block(sse_scan *s, const char *p, size_t base, unsigned shift) {
+    const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
+    const __m256i co = _mm256_set1_epi8(':');
+    __m256i lo = _mm256_loadu_si256((const __m256i *)p);
+    __m256i hi = _mm256_loadu_si256((const __m256i *)(p + 32));
+    /* `shift` drops bytes already scanned when the last block is loaded so
+     * that it ends at the buffer's end (it then overlaps the one before). */
+    return sse_scan_block(s, base, eq_mask(lo, hi, cr) >> shift, eq_mask(lo, hi, lf) >> shift,
+                          eq_mask(lo, hi, co) >> shift);
+}
+
+static size_t avx2_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    sse_scan s;
+    sse_scan_init(&s, out, cap);
+    size_t i = 0;
+    for (; i + 64 <= len; i += 64)
+        if (block(&s, buf + i, i, 0)) return sse_scan_done(&s, buf, len, next);
+    if (i < len) {
+        if (len >= 64) {
+            block(&s, buf + len - 64, i, (unsigned)(64 - (len - i)));
+        } else {
+            /* Too short to load whole blocks: a zero-padded copy (zero
+             * bytes are none of CR, LF, ':'). */
+            char pad[64] = {0};
+            memcpy(pad, buf, len);
+            block(&s, pad, 0, 0);
+        }
+    }
+    return sse_scan_done(&s, buf, len, next);
+}
+
+static inline uint32_t eol32(const char *p) {
+    __m256i v = _mm256_loadu_si256((const __m256i *)p);
+    __m256i m = _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\r')),
+                                _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')));
+    return (uint32_t)_mm256_movemask_epi8(m);
+}
+
+static inline uint32_t eol16(const char *p) {
+    __m128i v = _mm_loadu_si128((const __m128i *)p);
+    __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+    return (uint32_t)_mm_movemask_epi8(m);
+}
+
+static size_t avx2_find_eol(const char *buf, size_t len) {
+    size_t i = 0;
+    for (; i + 64 <= len; i += 64) {
+        uint64_t m = eol32(buf + i) | (uint64_t)eol32(buf + i + 32) << 32;
+        if (m) return i + _tzcnt_u64(m);
+    }
+    if (i == len) return len;
+    /* The rest, with loads that end at the buffer's end (overlapping bytes
+     * already checked). */
+    uint64_t m;
+    if (len >= 64) {
+        m = eol32(buf + len - 64) | (uint64_t)eol32(buf + len - 32) << 32;
+        m >>= 64 - (len - i);
+    } else if (len >= 32) { /* i == 0 */
+        m = eol32(buf) | (uint64_t)eol32(buf + len - 32) << (len - 32);
+    } else if (len >= 16) {
+        m = eol16(buf) | (uint64_t)eol16(buf + len - 16) << (len - 16);
+    } else {
+        goto bytes;
+    }
+    return m ? i + _tzcnt_u64(m) : len;
+bytes:
+    for (; i < len; i++)
+        if (buf[i] == '\r' || buf[i] == '\n') return i;
+    return len;
+}
+
+const sse_kernel simdsse__kernel_avx2 = {
+    .name = "avx2",
+    .required = SSE_CPU_AVX2 | SSE_CPU_BMI1 | SSE_CPU_BMI2,
+    .scan = avx2_scan,
+    .find_eol = avx2_find_eol,
+};
