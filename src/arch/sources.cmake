@@ -8,11 +8,13 @@ set(_simdsse_kernel_defs "")
 
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64|x64)$" AND CMAKE_SIZEOF_VOID_P EQUAL 8
    AND CMAKE_C_COMPILER_ID MATCHES "GNU|Clang")
-  list(APPEND SIMDSSE_SOURCES arch/sse2.c arch/avx2.c)
+  list(APPEND SIMDSSE_SOURCES arch/sse2.c arch/avx2.c arch/avx512.c)
   # sse2.c: x86-64 baseline, no flags.
   set_source_files_properties(arch/avx2.c PROPERTIES
     COMPILE_OPTIONS "-mavx2;-mbmi;-mbmi2")
-  list(APPEND _simdsse_kernel_defs SIMDSSE_HAVE_SSE2 SIMDSSE_HAVE_AVX2)
+  set_source_files_properties(arch/avx512.c PROPERTIES
+    COMPILE_OPTIONS "-mavx512f;-mavx512bw;-mavx512vl;-mbmi;-mbmi2")
+  list(APPEND _simdsse_kernel_defs SIMDSSE_HAVE_SSE2 SIMDSSE_HAVE_AVX2 SIMDSSE_HAVE_AVX512)
 elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
   list(APPEND SIMDSSE_SOURCES arch/neon.c)
   list(APPEND _simdsse_kernel_defs SIMDSSE_HAVE_NEON)
