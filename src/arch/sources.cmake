@@ -15,6 +15,22 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64|x64)$" AND CMAKE_SIZEOF_
   set_source_files_properties(arch/avx512.c PROPERTIES
     COMPILE_OPTIONS "-mavx512f;-mavx512bw;-mavx512vl;-mbmi;-mbmi2")
   list(APPEND _simdsse_kernel_defs SIMDSSE_HAVE_SSE2 SIMDSSE_HAVE_AVX2 SIMDSSE_HAVE_AVX512)
+
+  # NEON through simde: a verification kernel, so the NEON code is tested
+  # here too. Always -O2 (simde at -O0 is very slow), no -m flags (it runs
+  # on any x86-64). SIMDSSE_SIMDE_NEON=OFF leaves it out.
+  option(SIMDSSE_SIMDE_NEON "On x86-64, build the NEON kernel through simde when found" ON)
+  if(SIMDSSE_SIMDE_NEON)
+    find_path(SIMDSSE_SIMDE_INCLUDE_DIR simde/arm/neon.h)
+    if(SIMDSSE_SIMDE_INCLUDE_DIR)
+      list(APPEND SIMDSSE_SOURCES arch/neon.c)
+      set_source_files_properties(arch/neon.c PROPERTIES
+        COMPILE_OPTIONS "-O2;-isystem;${SIMDSSE_SIMDE_INCLUDE_DIR}"
+        COMPILE_DEFINITIONS SIMDSSE_NEON_SIMDE)
+      list(APPEND _simdsse_kernel_defs SIMDSSE_HAVE_NEON)
+      message(STATUS "simdsse: NEON kernel through simde (verification only)")
+    endif()
+  endif()
 elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
   list(APPEND SIMDSSE_SOURCES arch/neon.c)
   list(APPEND _simdsse_kernel_defs SIMDSSE_HAVE_NEON)

@@ -1,0 +1,117 @@
+/*
+ * neon.c -- the NEON (AdvSIMD) kernel: four 16-byte compares per mask per
+ * 64-byte block, folded into a 64-bit mask with pairwise adds. Native on
+ * AArch64. On x86-64 it is built through simde (SIMDe translates each NEON
+ * intrinsic to SSE), only so that the tests can hold the NEON code to the
+ * scalar reference on machines without an ARM CPU: there it is a
+ * verification kernel, never the default, and its speed means nothing.
+ * SPDX-License-Identifier: MIT
+ */
+#include <string.h>
+
+#if defined(SIMDSSE_NEON_SIMDE)
+#  define SIMDE_ENABLE_NATIVE_ALIASES
+#  include <simde/arm/neon.h>
+#else
+#  include <arm_neon.h>
+#endif
+
+#include "kernel.h"
+
+/* Bit i%8 in byte i: AND with a compare result, then three rounds of
+ * pairwise adds gather 64 compare bytes into 64 bits, in byte order. */
+static inline uint64_t to_mask(uint8x16_t a, uint8x16_t b, uint8x16_t c, uint8x16_t d) {
+    static const uint8_t weights[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+    const uint8x16_t w = vld1q_u8(weights);
+    uint8x16_t ab = vpaddq_u8(vandq_u8(a, w), vandq_u8(b, w));
+    uint8x16_t cd = vpaddq_u8(vandq_u8(c, w), vandq_u8(d, w));
+    uint8x16_t abcd = vpaddq_u8(ab, cd);
+    abcd = vpaddq_u8(abcd, abcd);
+    return vgetq_lane_u64(vreinterpretq_u64_u8(abcd), 0);
+}
+
+static inline uint64_t eq_mask(uint8x16_t a, uint8x16_t b, uint8x16_t c, uint8x16_t d,
+                               uint8_t x) {
+    const uint8x16_t v = vdupq_n_u8(x);
+    return to_mask(vceqq_u8(a, v), vceqq_u8(b, v), vceqq_u8(c, v), vceqq_u8(d, v));
+}
+
+static inline int block(sse_scan *s, const char *p, size_t base, unsigned shift) {
+    const uint8_t *u = (const uint8_t *)p;
+    uint8x16_t a = vld1q_u8(u), b = vld1q_u8(u + 16), c = vld1q_u8(u + 32), d = vld1q_u8(u + 48);
+    /* `shift` drops bytes already scanned when the last block is loaded so
+     * that it ends at the buffer's end (it then overlaps the one before). */
+    return sse_scan_block(s, base, eq_mask(a, b, c, d, '\r') >> shift,
+                          eq_mask(a, b, c, d, '\n') >> shift, eq_mask(a, b, c, d, ':') >> shift);
+}
+
+static size_t neon_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    sse_scan s;
+    sse_scan_init(&s, out, cap);
+    size_t i = 0;
+    for (; i + 64 <= len; i += 64)
+        if (block(&s, buf + i, i, 0)) return sse_scan_done(&s, buf, len, next);
+    if (i < len) {
+        if (len >= 64) {
+            block(&s, buf + len - 64, i, (unsigned)(64 - (len - i)));
+        } else {
+            /* Too short to load whole blocks: a zero-padded copy (zero
+             * bytes are none of CR, LF, ':'). */
+            char pad[64] = {0};
+            memcpy(pad, buf, len);
+            block(&s, pad, 0, 0);
+        }
+    }
+    return sse_scan_done(&s, buf, len, next);
+}
+
+/* Nonzero when any of the 16 bytes is CR or LF. */
+static inline uint8x16_t eol16(const char *p) {
+    uint8x16_t v = vld1q_u8((const uint8_t *)p);
+    return vorrq_u8(vceqq_u8(v, vdupq_n_u8('\r')), vceqq_u8(v, vdupq_n_u8('\n')));
+}
+
+/* Four bits per byte (all set for a 0xFF byte) of a compare result. */
+static inline uint64_t nibbles(uint8x16_t m) {
+    return vget_lane_u64(vreinterpret_u64_u8(vshrn_n_u16(vreinterpretq_u16_u8(m), 4)), 0);
+}
+
+static size_t neon_find_eol(const char *buf, size_t len) {
+    size_t i = 0;
+    for (; i + 64 <= len; i += 64) {
+        uint8x16_t a = eol16(buf + i), b = eol16(buf + i + 16);
+        uint8x16_t c = eol16(buf + i + 32), d = eol16(buf + i + 48);
+        /* A cheap any-set test first; the exact position only on a hit. */
+        if (vmaxvq_u8(vorrq_u8(vorrq_u8(a, b), vorrq_u8(c, d))))
+            return i + sse_tz64(to_mask(a, b, c, d));
+    }
+    if (i == len) return len;
+    if (len >= 64) { /* the last 64 bytes, overlapping those already checked */
+        const char *p = buf + len - 64;
+        uint64_t m = to_mask(eol16(p), eol16(p + 16), eol16(p + 32), eol16(p + 48));
+        m >>= 64 - (len - i);
+        return m ? i + sse_tz64(m) : len;
+    }
+    if (len >= 16) { /* 16 bytes at a time, the last step overlapping */
+        for (;; i += 16) {
+            size_t at = i + 16 <= len ? i : len - 16;
+            uint64_t m = nibbles(eol16(buf + at)) >> (4 * (i - at));
+            if (m) return i + sse_tz64(m) / 4;
+            if (at + 16 == len) return len;
+        }
+    }
+    for (; i < len; i++)
+        if (buf[i] == '\r' || buf[i] == '\n') return i;
+    return len;
+}
+
+const sse_kernel simdsse__kernel_neon = {
+    .name = "neon",
+#if defined(SIMDSSE_NEON_SIMDE)
+    .required = SSE_CPU_SSE2, /* simde's translation to x86-64 baseline */
+#else
+    .required = SSE_CPU_NEON,
+#endif
+    .scan = neon_scan,
+    .find_eol = neon_find_eol,
+};
