@@ -36,6 +36,13 @@ static const char *show(const char *p, size_t len) {
     return o;
 }
 
+/* The reconnection time a vector expects after its stream. */
+static uint64_t want_retry(const test_vector *v) {
+    if (v->retry == TV_RETRY_UNSET) return SIMDSSE_DEFAULT_RETRY_MS;
+    if (v->retry == TV_RETRY_SATURATED) return UINT64_MAX;
+    return (uint64_t)v->retry;
+}
+
 static int matches(const test_vector *v, const collected *c, char *why, size_t whylen) {
     if (c->n != v->n_events) {
         snprintf(why, whylen, "%zu events, want %zu", c->n, v->n_events);
@@ -53,10 +60,9 @@ static int matches(const test_vector *v, const collected *c, char *why, size_t w
             return 0;
         }
     }
-    uint64_t want_retry = v->retry < 0 ? SIMDSSE_DEFAULT_RETRY_MS : (uint64_t)v->retry;
-    if (c->retry != want_retry) {
+    if (c->retry != want_retry(v)) {
         snprintf(why, whylen, "retry %llu, want %llu", (unsigned long long)c->retry,
-                 (unsigned long long)want_retry);
+                 (unsigned long long)want_retry(v));
         return 0;
     }
     if (c->errors) {
@@ -64,6 +70,15 @@ static int matches(const test_vector *v, const collected *c, char *why, size_t w
         return 0;
     }
     return 1;
+}
+
+/* For the one-shot API, which has no parser to ask afterwards: the
+ * reconnection time is the last value on_retry reported. */
+static int oneshot_retry(void *user, uint64_t ms) {
+    collected *c = user;
+    c->retries++;
+    c->retry = ms;
+    return 0;
 }
 
 static void run_vector(const test_vector *v, const char *kernel) {
@@ -74,12 +89,22 @@ static void run_vector(const test_vector *v, const char *kernel) {
     const char *in = v->input.ptr;
     size_t len = v->input.len;
 
+    /* Beyond what a vector states (events, retry), every run must also agree
+     * with the scalar kernel's whole-input run on what else the parser
+     * reports: event offsets, comments, retry calls, the last event ID. */
+    simdsse_options ref_opt = opt;
+    ref_opt.kernel = "scalar";
+    collected ref;
+    CHECK(collect_parse(&ref, in, len, 0, 0, &ref_opt) == 0, "%s: scalar reference", v->name);
+
     /* Whole input at alignments 0..63. */
     for (size_t align = 0; align < 64; align++) {
         collected c;
         CHECK(collect_parse(&c, in, len, 0, align, &opt) == 0, "%s", v->name);
         CHECK(matches(v, &c, why, sizeof why), "[%s] %s: whole input, align %zu: %s", kernel,
               v->name, align, why);
+        CHECK(collected_eq(&c, &ref), "[%s] %s: whole input, align %zu: differs from scalar", kernel,
+              v->name, align);
         collected_free(&c);
     }
     /* Every chunk size, at a few alignments each. */
@@ -89,15 +114,18 @@ static void run_vector(const test_vector *v, const char *kernel) {
             CHECK(collect_parse(&c, in, len, chunk, align, &opt) == 0, "%s", v->name);
             CHECK(matches(v, &c, why, sizeof why), "[%s] %s: chunk %zu, align %zu: %s", kernel,
                   v->name, chunk, align, why);
+            CHECK(collected_eq(&c, &ref), "[%s] %s: chunk %zu, align %zu: differs from scalar",
+                  kernel, v->name, chunk, align);
             collected_free(&c);
         }
     }
+    collected_free(&ref);
     /* The one-shot API must agree with streaming. */
     collected c;
     memset(&c, 0, sizeof c);
-    simdsse_callbacks cb = {collect_event, collect_retry, collect_comment};
+    c.retry = SIMDSSE_DEFAULT_RETRY_MS;
+    simdsse_callbacks cb = {collect_event, oneshot_retry, collect_comment};
     CHECK(simdsse_parse(in, len, &cb, &c, &opt) == SIMDSSE_OK, "[%s] %s: one-shot", kernel, v->name);
-    c.retry = v->retry < 0 ? SIMDSSE_DEFAULT_RETRY_MS : (uint64_t)v->retry; /* not observable */
     CHECK(matches(v, &c, why, sizeof why), "[%s] %s: one-shot: %s", kernel, v->name, why);
     collected_free(&c);
 }
