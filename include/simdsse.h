@@ -471,6 +471,214 @@ SIMDSSE_API const char *simdsse_writer_kernel(const simdsse_writer *writer);
 
 /* MARK: - Validator */
 
+/**
+ * The validator checks a text/event-stream and reports, with its line,
+ * byte column and stream offset, everything a browser would drop or misread
+ * (errors) and what is legal but suspicious (warnings). docs/validator.md
+ * explains every code with an example.
+ *
+ *     static int show(void *user, const simdsse_diagnostic *d) {
+ *         fprintf(stderr, "%llu:%llu: %s [%s]\n", (unsigned long long)d->line,
+ *                 (unsigned long long)d->column, d->message,
+ *                 simdsse_diagnostic_code_name(d->code));
+ *         return 0;                       // non-zero: report nothing more
+ *     }
+ *     simdsse_validation r;
+ *     simdsse_validate(buf, len, show, NULL, NULL, &r);
+ *     if (r.errors) ...
+ *
+ * It reads the stream as the standard does (one BOM stripped at stream
+ * start, CR, LF and CRLF line ends, no length limits), one byte at a time,
+ * holding no line and no value: its memory is a fixed few hundred bytes,
+ * allocated by create, however long the lines. Diagnostics, counts and
+ * their order do not depend on how the stream is cut into chunks.
+ *
+ * Positions: `line` counts CR, LF and CRLF line ends from 1; `column` is 1
+ * plus the number of bytes between the line's first byte and the byte the
+ * diagnostic points at (the stream-start BOM is not part of line 1);
+ * `offset` is that byte's offset in the stream, from 0, BOM included. A
+ * diagnostic about a whole field points at the line's first byte, one about
+ * a byte at that byte, one about the end of the stream at the stream end.
+ * Diagnostics are reported as they are found: in stream order, except that
+ * one about a field name (pointing at its line's first byte) is found when
+ * the name ends, after any about bytes inside the name.
+ */
+
+/** How bad a diagnostic is. Every code has one fixed severity. */
+typedef enum simdsse_severity {
+    /** Legal, but probably not what was meant. */
+    SIMDSSE_SEVERITY_WARNING = 1,
+    /** A browser drops or misreads something here. */
+    SIMDSSE_SEVERITY_ERROR = 2
+} simdsse_severity;
+
+/**
+ * What a diagnostic is about. The numbers and the names
+ * (simdsse_diagnostic_code_name) are stable; new codes get new numbers.
+ */
+typedef enum simdsse_diagnostic_code {
+    /* Errors. */
+    /** "unterminated-event": the stream ends inside a line, or before the
+     *  blank line that ends a pending event (one with a data, event or id
+     *  line): that line and that event are dropped. At the stream end. */
+    SIMDSSE_DIAG_UNTERMINATED_EVENT = 1,
+    /** "invalid-utf8": a byte sequence a browser decodes as U+FFFD; one per
+     *  U+FFFD (WHATWG Encoding's maximal subparts), at its first byte. */
+    SIMDSSE_DIAG_INVALID_UTF8 = 2,
+    /** "unknown-field": not data, event, id or retry (names are
+     *  case-sensitive, and a space before the colon is part of the name):
+     *  the line is ignored. Has a suggestion for case and space variants. */
+    SIMDSSE_DIAG_UNKNOWN_FIELD = 3,
+    /** "field-leading-space": the line starts with a space or tab, so its
+     *  field name does too: the line is ignored. */
+    SIMDSSE_DIAG_FIELD_LEADING_SPACE = 4,
+    /** "whitespace-line": a line of only spaces and tabs is not a blank
+     *  line (it ends no event) but an unknown field. */
+    SIMDSSE_DIAG_WHITESPACE_LINE = 5,
+    /** "bom-in-field-name": U+FEFF (EF BB BF) in a field name, as when two
+     *  streams with BOMs are concatenated: the field is unknown. At the BOM. */
+    SIMDSSE_DIAG_BOM_IN_FIELD_NAME = 6,
+    /** "id-contains-nul": the standard ignores an id field holding U+0000.
+     *  At the first NUL. */
+    SIMDSSE_DIAG_ID_CONTAINS_NUL = 7,
+    /** "invalid-retry": a retry value that is empty or not all ASCII digits
+     *  is ignored. At the first other byte (the line end if empty). */
+    SIMDSSE_DIAG_INVALID_RETRY = 8,
+    /** "event-without-data": a blank line ends an event that has an `event`
+     *  line but no `data` line: nothing is dispatched and the type is lost.
+     *  (An event of only id and retry lines is normal and not reported.)
+     *  At the blank line. */
+    SIMDSSE_DIAG_EVENT_WITHOUT_DATA = 9,
+    /* Warnings. */
+    /** "mixed-line-ends": the first line end whose style (CR, LF, CRLF)
+     *  differs from the stream's first line end; reported once. At the CR
+     *  or LF. */
+    SIMDSSE_DIAG_MIXED_LINE_ENDS = 10,
+    /** "long-line": a line longer than long_line bytes; once per line, at
+     *  its first byte past the threshold. */
+    SIMDSSE_DIAG_LONG_LINE = 11,
+    /** "empty-event-type": an event field with an empty value (the type
+     *  becomes "message"). */
+    SIMDSSE_DIAG_EMPTY_EVENT_TYPE = 12,
+    /** "nul-in-value": NUL in a data or event value; browsers keep it, C
+     *  strings end at it. Once per line, at the first NUL. */
+    SIMDSSE_DIAG_NUL_IN_VALUE = 13,
+    /** "bom-in-value": U+FEFF in a data, event or id value, where browsers
+     *  keep it (JSON.parse then fails, listeners do not match). At the BOM. */
+    SIMDSSE_DIAG_BOM_IN_VALUE = 14,
+    /** "retry-too-large": a retry above max_retry_ms. At the value. */
+    SIMDSSE_DIAG_RETRY_TOO_LARGE = 15
+} simdsse_diagnostic_code;
+
+/** One finding. Valid during the callback only (the strings are static). */
+typedef struct simdsse_diagnostic {
+    simdsse_diagnostic_code code;
+    simdsse_severity severity;
+    uint64_t line;          /**< from 1 */
+    uint64_t column;        /**< from 1, in bytes */
+    uint64_t offset;        /**< stream offset, from 0 */
+    const char *message;    /**< static, one line, English */
+    const char *suggestion; /**< static: the field name probably meant
+                                 ("data", "event", "id", "retry"), or NULL */
+} simdsse_diagnostic;
+
+/** Receives each diagnostic; returning non-zero stops the reporting (the
+ *  validation, and its counts, go on to the end of the stream). */
+typedef int (*simdsse_diagnostic_fn)(void *user, const simdsse_diagnostic *diagnostic);
+
+#define SIMDSSE_DEFAULT_LONG_LINE ((size_t)64 << 10)          /* 64 KiB */
+#define SIMDSSE_DEFAULT_MAX_RETRY_MS ((uint64_t)2147483647)   /* 2^31 - 1 */
+#define SIMDSSE_DEFAULT_MAX_DIAGNOSTICS ((uint64_t)1000)
+
+/** Validator options. Start from simdsse_validator_options_init(). */
+typedef struct simdsse_validator_options {
+    simdsse_diagnostic_fn on_diagnostic; /**< NULL: only count */
+    void *user;                          /**< passed to on_diagnostic */
+    /** long-line above this many bytes (terminator excluded); SIZE_MAX: never. */
+    size_t long_line;
+    /** retry-too-large above this many milliseconds; UINT64_MAX: never. The
+     *  default is the longest delay JavaScript timers take: a polyfill's
+     *  setTimeout fires at once past it. */
+    uint64_t max_retry_ms;
+    /** Report at most this many diagnostics; later ones are only counted. */
+    uint64_t max_diagnostics;
+    const simdsse_allocator *allocator; /**< NULL: malloc/free */
+} simdsse_validator_options;
+
+/** Fills *options with the defaults: no callback, the SIMDSSE_DEFAULT_*
+ *  thresholds above, the default allocator. */
+SIMDSSE_API void simdsse_validator_options_init(simdsse_validator_options *options);
+
+/** What a validation found so far. */
+typedef struct simdsse_validation {
+    uint64_t errors;   /**< diagnostics of severity error, reported or not */
+    uint64_t warnings; /**< diagnostics of severity warning, reported or not */
+    uint64_t events;   /**< events a browser dispatches (as the parser does,
+                            without its limits) */
+    uint64_t reported; /**< diagnostics passed to on_diagnostic */
+} simdsse_validation;
+
+typedef struct simdsse_validator simdsse_validator;
+
+/**
+ * Creates a validator for one stream; `options` may be NULL for the
+ * defaults (and then reports nothing: counts only). Returns NULL if memory
+ * runs out or the allocator is incomplete, with the reason in *status (if
+ * not NULL; SIMDSSE_OK on success). The only allocation is this one.
+ */
+SIMDSSE_API simdsse_validator *simdsse_validator_create(const simdsse_validator_options *options,
+                                                        simdsse_status *status);
+
+/** Frees the validator. NULL is allowed. */
+SIMDSSE_API void simdsse_validator_destroy(simdsse_validator *validator);
+
+/**
+ * Checks the next `len` bytes of the stream, of any size (zero included);
+ * diagnostics found in them are reported before it returns. Every byte is
+ * always consumed. SIMDSSE_ERR_NEEDS_RESET after finish;
+ * SIMDSSE_ERR_INVALID_ARGUMENT for a NULL validator, or NULL data with a
+ * length.
+ */
+SIMDSSE_API simdsse_status simdsse_validator_feed(simdsse_validator *validator, const void *data,
+                                                  size_t len);
+
+/** Ends the stream: reports what only the end shows (unterminated-event,
+ *  a UTF-8 sequence cut short). Afterwards feed needs a reset. */
+SIMDSSE_API simdsse_status simdsse_validator_finish(simdsse_validator *validator);
+
+/** Starts a new stream: positions, counts and all state back to the start;
+ *  the options stay. */
+SIMDSSE_API void simdsse_validator_reset(simdsse_validator *validator);
+
+/** Counts so far (all zero for NULL). */
+SIMDSSE_API simdsse_validation simdsse_validator_result(const simdsse_validator *validator);
+
+/** Events dispatched so far, by the standard's rule: a blank line after at
+ *  least one data line. Equals what a parser fed the same bytes (with no
+ *  limit tripped) has dispatched, after every feed, whatever the chunks. */
+SIMDSSE_API uint64_t simdsse_validator_events(const simdsse_validator *validator);
+
+/**
+ * Validates a whole stream in one call: create (on the stack, nothing is
+ * allocated), feed, finish. `on_diagnostic` and `user` replace those of
+ * `options` (which may be NULL). Stores the counts in *result if not NULL.
+ * Returns SIMDSSE_OK, or SIMDSSE_ERR_INVALID_ARGUMENT.
+ */
+SIMDSSE_API simdsse_status simdsse_validate(const void *data, size_t len,
+                                            simdsse_diagnostic_fn on_diagnostic, void *user,
+                                            const simdsse_validator_options *options,
+                                            simdsse_validation *result);
+
+/** The stable name of a code ("unterminated-event", ...), NULL if `code`
+ *  is none: codes run from 1 up to the first NULL. */
+SIMDSSE_API const char *simdsse_diagnostic_code_name(int code);
+
+/** The severity of a code, 0 if `code` is none. */
+SIMDSSE_API simdsse_severity simdsse_diagnostic_code_severity(int code);
+
+/** "error" or "warning" (NULL for anything else). */
+SIMDSSE_API const char *simdsse_severity_name(int severity);
+
 #ifdef __cplusplus
 }
 #endif
