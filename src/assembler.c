@@ -43,14 +43,24 @@ static sse_step no_memory(simdsse_parser *p) {
     return SIMDSSE_ERR_NO_MEMORY;
 }
 
-/* Dispatch the event. */
-static sse_step dispatch(simdsse_parser *p, uint64_t offset) {
-    /* 1. "Set the last event ID string of the event source to the value of
-     *    the last event ID buffer. The buffer does not get reset." */
-    if (p->id_changed) {
-        if (!sse_buf_set(&p->alloc, &p->last_id, p->id_buf.ptr, p->id_buf.len, p->max_id))
-            return no_memory(p);
-        p->id_changed = false;
+/* 1. "Set the last event ID string of the event source to the value of the
+ *    last event ID buffer. The buffer does not get reset." Only needed when
+ *    an id field changed the buffer since the last dispatch. */
+static sse_step commit_id(simdsse_parser *p) {
+    if (!sse_buf_set(&p->alloc, &p->last_id, p->id_buf.ptr, p->id_buf.len, p->max_id))
+        return no_memory(p);
+    p->last_id_ptr = p->last_id.len ? p->last_id.ptr : "";
+    p->id_changed = false;
+    return 0;
+}
+
+/* Dispatch the event. Inlined into the line loop: a blank line ending an
+ * event is half the lines of a typical stream. */
+SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset) {
+    /* 1. (see commit_id) */
+    if (SSE_UNLIKELY(p->id_changed)) {
+        sse_step st = commit_id(p);
+        if (st) return st;
     }
     if (SSE_UNLIKELY(p->skip_event)) { /* the end of an event a limit discarded */
         p->skip_event = false;
@@ -60,7 +70,7 @@ static sse_step dispatch(simdsse_parser *p, uint64_t offset) {
     }
     /* 2. "If the data buffer is an empty string, set the data buffer and the
      *    event type buffer to the empty string and return." */
-    if (!p->has_data) {
+    if (SSE_UNLIKELY(!p->has_data)) {
         p->type.len = 0;
         return 0;
     }
@@ -71,13 +81,12 @@ static sse_step dispatch(simdsse_parser *p, uint64_t offset) {
     ev.data = p->data;
     /* 5-6. type "message", unless "the event type buffer has a value other
      *    than the empty string"; lastEventId is the last event ID string. */
-    if (p->type.len) {
-        ev.type = p->type;
-    } else {
+    ev.type = p->type;
+    if (!ev.type.len) {
         ev.type.ptr = message_type;
         ev.type.len = sizeof message_type - 1;
     }
-    ev.id.ptr = p->last_id.len ? p->last_id.ptr : "";
+    ev.id.ptr = p->last_id_ptr;
     ev.id.len = p->last_id.len;
     ev.offset = offset;
     /* 7. "Set the data buffer and the event type buffer to the empty string." */
@@ -90,15 +99,10 @@ static sse_step dispatch(simdsse_parser *p, uint64_t offset) {
 }
 
 /* "If the field name is "data": Append the field value to the data buffer,
- *  then append a single U+000A LINE FEED (LF) character to the data buffer." */
-static sse_step field_data(simdsse_parser *p, const char *v, size_t vlen, uint64_t at) {
-    if (!p->has_data) {
-        if (SSE_UNLIKELY(vlen > p->max_data)) return simdsse__fail(p, SIMDSSE_ERR_DATA_TOO_LONG, at);
-        p->has_data = true;
-        p->data.ptr = v; /* borrowed: no copy for the common single-line value */
-        p->data.len = vlen;
-        return 0;
-    }
+ *  then append a single U+000A LINE FEED (LF) character to the data buffer."
+ * The LF is appended lazily, before the next value: the final one would be
+ * removed at dispatch anyway. This is the second and later lines. */
+static sse_step data_append(simdsse_parser *p, const char *v, size_t vlen, uint64_t at) {
     size_t old = p->data.len;
     if (SSE_UNLIKELY(old >= p->max_data || vlen >= p->max_data - old))
         return simdsse__fail(p, SIMDSSE_ERR_DATA_TOO_LONG, at);
@@ -113,6 +117,17 @@ static sse_step field_data(simdsse_parser *p, const char *v, size_t vlen, uint64
     p->data.ptr = s->ptr;
     p->data.len = need;
     return 0;
+}
+
+SSE_INLINE sse_step field_data(simdsse_parser *p, const char *v, size_t vlen, uint64_t at) {
+    if (SSE_LIKELY(!p->has_data)) {
+        if (SSE_UNLIKELY(vlen > p->max_data)) return simdsse__fail(p, SIMDSSE_ERR_DATA_TOO_LONG, at);
+        p->has_data = true;
+        p->data.ptr = v; /* borrowed: no copy for the common single-line value */
+        p->data.len = vlen;
+        return 0;
+    }
+    return data_append(p, v, vlen, at);
 }
 
 /* "If the field name is "retry": If the field value consists of only ASCII
@@ -136,12 +151,15 @@ static sse_step field_retry(simdsse_parser *p, const char *v, size_t vlen) {
     return 0;
 }
 
-SSE_INLINE sse_step line(simdsse_parser *p, const char *s, size_t len, size_t colon, uint64_t at) {
-    /* "If the line is empty (a blank line): Dispatch the event." */
-    if (len == 0) return dispatch(p, at);
+/* Names the standard acts on. Any other field name is ignored. */
+enum field { F_DATA, F_EVENT, F_ID, F_RETRY };
+
+/* One line (not blank), every case. The batch loop below takes a shortcut
+ * for "data" lines and comes here for the rest. */
+static sse_step line(simdsse_parser *p, const char *s, size_t len, uint64_t at) {
     if (SSE_UNLIKELY(p->skip_event)) return 0;
     /* "If the line starts with a U+003A COLON character (:): Ignore the line." */
-    if (colon == 0) {
+    if (s[0] == ':') {
         if (p->cb.on_comment) {
             simdsse_span text = {s + 1, len - 1};
             if (p->cb.on_comment(p->user, text)) return SIMDSSE_PAUSED;
@@ -154,57 +172,89 @@ SSE_INLINE sse_step line(simdsse_parser *p, const char *s, size_t len, size_t co
      *  U+003A COLON character (:), and let value be that string. If value
      *  starts with a U+0020 SPACE character, remove it from value."
      * "Otherwise, [...] using the whole line as the field name, and the empty
-     *  string as the field value." (then colon == len) */
-    const char *v = s + len;
-    size_t vlen = 0;
-    if (colon < len) {
-        v = s + colon + 1;
-        vlen = len - colon - 1;
-        if (vlen && *v == ' ') v++, vlen--;
-    }
-    uint64_t vat = at + (uint64_t)(v - s);
-    switch (colon) {
-    case 4:
-        if (word4(s) == WORD4('d', 'a', 't', 'a')) return field_data(p, v, vlen, vat);
-        return 0;
-    case 5:
-        if (word4(s) == WORD4('e', 'v', 'e', 'n') && s[4] == 't') {
-            /* "If the field name is "event": Set the event type buffer to
-             *  field value." */
-            if (SSE_UNLIKELY(vlen > p->max_type)) return simdsse__fail(p, SIMDSSE_ERR_TYPE_TOO_LONG, vat);
-            p->type.ptr = v;
-            p->type.len = vlen;
-            return 0;
-        }
-        if (word4(s) == WORD4('r', 'e', 't', 'r') && s[4] == 'y') return field_retry(p, v, vlen);
-        return 0;
-    case 2:
-        /* "If the field name is "id": If the field value does not contain
-         *  U+0000 NULL, then set the last event ID buffer to the field value.
-         *  Otherwise, ignore the field." */
-        if (s[0] == 'i' && s[1] == 'd') {
-            if (vlen && memchr(v, 0, vlen)) return 0;
-            if (SSE_UNLIKELY(vlen > p->max_id)) return simdsse__fail(p, SIMDSSE_ERR_ID_TOO_LONG, vat);
-            if (!sse_buf_set(&p->alloc, &p->id_buf, v, vlen, p->max_id)) return no_memory(p);
-            p->id_changed = true;
-        }
-        return 0;
+     *  string as the field value."
+     * So the field is NAME exactly when the line is NAME or starts with
+     * "NAME:"; when it merely starts with NAME, the field name is longer.
+     * Only four names matter, so the first colon never needs finding. */
+    enum field f;
+    size_t nlen;
+    switch (s[0]) {
+    case 'd':
+        if (len < 4 || word4(s) != WORD4('d', 'a', 't', 'a')) return 0;
+        f = F_DATA, nlen = 4;
+        break;
+    case 'e':
+        if (len < 5 || word4(s) != WORD4('e', 'v', 'e', 'n') || s[4] != 't') return 0;
+        f = F_EVENT, nlen = 5;
+        break;
+    case 'i':
+        if (len < 2 || s[1] != 'd') return 0;
+        f = F_ID, nlen = 2;
+        break;
+    case 'r':
+        if (len < 5 || word4(s) != WORD4('r', 'e', 't', 'r') || s[4] != 'y') return 0;
+        f = F_RETRY, nlen = 5;
+        break;
     default:
         /* "Otherwise: The field is ignored." */
         return 0;
     }
+    const char *v = s + len;
+    size_t vlen = 0;
+    if (len > nlen) {
+        if (s[nlen] != ':') return 0; /* a longer name: ignored */
+        v = s + nlen + 1;
+        vlen = len - nlen - 1;
+        if (vlen && *v == ' ') v++, vlen--;
+    }
+    uint64_t vat = at + (uint64_t)(v - s);
+    switch (f) {
+    case F_DATA:
+        return field_data(p, v, vlen, vat);
+    case F_EVENT:
+        /* "If the field name is "event": Set the event type buffer to field
+         *  value." */
+        if (SSE_UNLIKELY(vlen > p->max_type)) return simdsse__fail(p, SIMDSSE_ERR_TYPE_TOO_LONG, vat);
+        p->type.ptr = v;
+        p->type.len = vlen;
+        return 0;
+    case F_ID:
+        /* "If the field name is "id": If the field value does not contain
+         *  U+0000 NULL, then set the last event ID buffer to the field value.
+         *  Otherwise, ignore the field." */
+        if (vlen && memchr(v, 0, vlen)) return 0;
+        if (SSE_UNLIKELY(vlen > p->max_id)) return simdsse__fail(p, SIMDSSE_ERR_ID_TOO_LONG, vat);
+        if (!sse_buf_set(&p->alloc, &p->id_buf, v, vlen, p->max_id)) return no_memory(p);
+        p->id_changed = true;
+        return 0;
+    case F_RETRY:
+        return field_retry(p, v, vlen);
+    }
+    return 0;
 }
 
 sse_step simdsse__assemble(simdsse_parser *p, const char *base, uint64_t base_offset,
                            const sse_line *recs, size_t n, size_t *done) {
     for (size_t i = 0; i < n; i++) {
         const sse_line r = recs[i];
+        const char *s = base + r.start;
         size_t len = r.end - r.start;
+        uint64_t at = base_offset + r.start;
         sse_step st;
-        if (SSE_UNLIKELY(len > p->max_line)) {
-            st = simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, base_offset + r.start + p->max_line);
+        if (len == 0) {
+            /* "If the line is empty (a blank line): Dispatch the event." */
+            st = dispatch(p, at);
+        } else if (SSE_UNLIKELY(len > p->max_line)) {
+            st = simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, at + p->max_line);
+        } else if (len >= 5 && word4(s) == WORD4('d', 'a', 't', 'a') && s[4] == ':' &&
+                   !p->skip_event) {
+            /* A "data:" line, as line() would take it, without the call. */
+            const char *v = s + 5;
+            size_t vlen = len - 5;
+            if (vlen && *v == ' ') v++, vlen--;
+            st = field_data(p, v, vlen, at + (uint64_t)(v - s));
         } else {
-            st = line(p, base + r.start, len, r.colon - r.start, base_offset + r.start);
+            st = line(p, s, len, at);
         }
         if (SSE_UNLIKELY(st)) {
             *done = i + 1;
@@ -215,9 +265,9 @@ sse_step simdsse__assemble(simdsse_parser *p, const char *base, uint64_t base_of
     return 0;
 }
 
-sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, size_t colon,
-                                uint64_t offset) {
-    return line(p, s, len, colon, offset);
+sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, uint64_t offset) {
+    /* "If the line is empty (a blank line): Dispatch the event." */
+    return len == 0 ? dispatch(p, offset) : line(p, s, len, offset);
 }
 
 bool simdsse__pin(simdsse_parser *p) {

@@ -49,7 +49,7 @@ static simdsse_status init(simdsse_parser *p, const simdsse_callbacks *cb, void 
     p->max_type = opt->max_type_length;
     p->max_id = opt->max_id_length;
     p->retry = opt->initial_retry_ms;
-    p->line_colon = SIZE_MAX;
+    p->last_id_ptr = "";
     return SIMDSSE_OK;
 }
 
@@ -104,7 +104,6 @@ static void clear_stream(simdsse_parser *p) {
     p->data.len = 0;
     p->type.len = 0;
     p->line.len = 0;
-    p->line_colon = SIZE_MAX;
     p->bom_seen = 0;
     p->has_data = false;
     /* The last event ID buffer starts as the last event ID string: id_buf is
@@ -159,7 +158,6 @@ static sse_step carry(simdsse_parser *p, const char *s, size_t n, uint64_t at) {
         /* Spans may borrow `line`: copy them out before it is overwritten. */
         if (!simdsse__pin(p)) goto no_memory;
         p->line.len = 0;
-        p->line_colon = SIZE_MAX;
         p->line_offset = at;
         p->line_pending = true;
     }
@@ -170,10 +168,6 @@ static sse_step carry(simdsse_parser *p, const char *s, size_t n, uint64_t at) {
         return simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, p->line_offset + p->max_line);
     }
     if (!n) return 0;
-    if (p->line_colon == SIZE_MAX) {
-        const char *c = memchr(s, ':', n);
-        if (c) p->line_colon = p->line.len + (size_t)(c - s);
-    }
     size_t need = p->line.len + n;
     if (need > p->line.cap && !simdsse__buf_reserve(&p->alloc, &p->line, need, p->max_line))
         goto no_memory;
@@ -242,8 +236,7 @@ simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t l
                 continue;
             }
             p->line_pending = false;
-            size_t colon = p->line_colon == SIZE_MAX ? p->line.len : p->line_colon;
-            st = simdsse__assemble_line(p, p->line.ptr, p->line.len, colon, p->line_offset);
+            st = simdsse__assemble_line(p, p->line.ptr, p->line.len, p->line_offset);
             if (st) goto out;
             continue;
         }

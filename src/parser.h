@@ -31,8 +31,8 @@ struct simdsse_parser {
 
     sse_buf id_buf;  /* the last event ID buffer */
     sse_buf last_id; /* the last event ID string */
+    const char *last_id_ptr; /* last_id.ptr, or "" while it is empty */
     sse_buf line;    /* a line cut by a chunk boundary, carried over */
-    size_t line_colon; /* first ':' in `line`, or SIZE_MAX */
 
     uint8_t bom_seen;    /* bytes of a leading BOM matched so far, 0..2; 3 = decided */
     bool has_data;       /* the data buffer is not the empty string */
@@ -54,8 +54,7 @@ typedef int sse_step; /* 0, SIMDSSE_PAUSED, or a negative simdsse_status */
 sse_step simdsse__assemble(simdsse_parser *p, const char *base, uint64_t base_offset,
                            const sse_line *recs, size_t n, size_t *done);
 /* Processes one whole line (terminator excluded). */
-sse_step simdsse__assemble_line(simdsse_parser *p, const char *line, size_t len, size_t colon,
-                                uint64_t offset);
+sse_step simdsse__assemble_line(simdsse_parser *p, const char *line, size_t len, uint64_t offset);
 /* Records a limit error at stream offset `at` and drops the current event. */
 sse_step simdsse__fail(simdsse_parser *p, simdsse_status why, uint64_t at);
 /* Copies borrowed spans into the parser's stores, before their memory goes. */

@@ -15,33 +15,50 @@ static inline uint64_t eq_mask(__m256i lo, __m256i hi, __m256i x) {
     return a | b << 32;
 }
 
-SSE_KINLINE int block(sse_scan *s, const char *p, size_t base, unsigned shift) {
-    const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
-    const __m256i co = _mm256_set1_epi8(':');
+/* Masks of CR and LF over the 64 bytes at p, shifted right by `shift`. */
+SSE_KINLINE void classify(const char *p, unsigned shift, uint64_t *cr, uint64_t *lf) {
     __m256i lo = _mm256_loadu_si256((const __m256i *)p);
     __m256i hi = _mm256_loadu_si256((const __m256i *)(p + 32));
-    /* `shift` drops bytes already scanned when the last block is loaded so
-     * that it ends at the buffer's end (it then overlaps the one before). */
-    return sse_scan_block(s, base, eq_mask(lo, hi, cr) >> shift, eq_mask(lo, hi, lf) >> shift,
-                          eq_mask(lo, hi, co) >> shift);
+    *cr = eq_mask(lo, hi, _mm256_set1_epi8('\r')) >> shift;
+    *lf = eq_mask(lo, hi, _mm256_set1_epi8('\n')) >> shift;
+}
+
+/* Nonzero when the 64 bytes at p hold a CR or LF. */
+SSE_KINLINE int any_eol(const char *p) {
+    const __m256i cr = _mm256_set1_epi8('\r'), lf = _mm256_set1_epi8('\n');
+    __m256i lo = _mm256_loadu_si256((const __m256i *)p);
+    __m256i hi = _mm256_loadu_si256((const __m256i *)(p + 32));
+    __m256i m = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(lo, cr), _mm256_cmpeq_epi8(lo, lf)),
+                                _mm256_or_si256(_mm256_cmpeq_epi8(hi, cr), _mm256_cmpeq_epi8(hi, lf)));
+    return !_mm256_testz_si256(m, m);
 }
 
 static size_t avx2_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
     sse_scan s;
     sse_scan_init(&s, out, cap);
     size_t i = 0;
-    for (; i + 64 <= len; i += 64)
-        if (block(&s, buf + i, i, 0)) return sse_scan_done(&s, buf, len, next);
+    uint64_t cr, lf;
+    for (; i + 64 <= len; i += 64) {
+        classify(buf + i, 0, &cr, &lf);
+        if (sse_scan_block(&s, i, cr, lf)) return sse_scan_done(&s, buf, len, next);
+        /* Deep in a long line: skip blocks with no line end in a tight loop
+         * (the state after such a block is the state before it). */
+        if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i) && !(cr | lf))
+            while (i + 128 <= len && !any_eol(buf + i + 64)) i += 64;
+    }
     if (i < len) {
         if (len >= 64) {
-            block(&s, buf + len - 64, i, (unsigned)(64 - (len - i)));
+            /* The last block ends at the buffer's end and overlaps the one
+             * before it; the shift drops the bytes already scanned. */
+            classify(buf + len - 64, (unsigned)(64 - (len - i)), &cr, &lf);
         } else {
             /* Too short to load whole blocks: a zero-padded copy (zero
-             * bytes are none of CR, LF, ':'). */
+             * bytes are neither CR nor LF). */
             char pad[64] = {0};
             memcpy(pad, buf, len);
-            block(&s, pad, 0, 0);
+            classify(pad, 0, &cr, &lf);
         }
+        sse_scan_block(&s, i, cr, lf);
     }
     return sse_scan_done(&s, buf, len, next);
 }

@@ -10,12 +10,6 @@
 
 #include "kernel.h"
 
-SSE_KINLINE int block(sse_scan *s, __m512i v, size_t base) {
-    return sse_scan_block(s, base, _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')),
-                          _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n')),
-                          _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(':')));
-}
-
 /* The first n (< 64) bytes at p; the bytes past them read as 0 and are
  * never accessed (masked loads do not fault on masked-off bytes). */
 static inline __m512i load_tail(const char *p, size_t n) {
@@ -23,12 +17,31 @@ static inline __m512i load_tail(const char *p, size_t n) {
 }
 
 static size_t avx512_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    const __m512i vcr = _mm512_set1_epi8('\r'), vlf = _mm512_set1_epi8('\n');
     sse_scan s;
     sse_scan_init(&s, out, cap);
     size_t i = 0;
-    for (; i + 64 <= len; i += 64)
-        if (block(&s, _mm512_loadu_si512(buf + i), i)) return sse_scan_done(&s, buf, len, next);
-    if (i < len) block(&s, load_tail(buf + i, len - i), i);
+    for (; i + 64 <= len; i += 64) {
+        __m512i v = _mm512_loadu_si512(buf + i);
+        uint64_t cr = _mm512_cmpeq_epi8_mask(v, vcr), lf = _mm512_cmpeq_epi8_mask(v, vlf);
+        /* Do the mask arithmetic in general registers: left to itself the
+         * compiler uses korq and extra kmovs, measured 20-30% slower. */
+        __asm__("" : "+r"(cr), "+r"(lf));
+        if (sse_scan_block(&s, i, cr, lf)) return sse_scan_done(&s, buf, len, next);
+        /* Deep in a long line: skip blocks with no line end in a tight loop
+         * (the state after such a block is the state before it). */
+        if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i) && !(cr | lf)) {
+            while (i + 128 <= len) {
+                v = _mm512_loadu_si512(buf + i + 64);
+                if (_mm512_cmpeq_epi8_mask(v, vcr) | _mm512_cmpeq_epi8_mask(v, vlf)) break;
+                i += 64;
+            }
+        }
+    }
+    if (i < len) {
+        __m512i v = load_tail(buf + i, len - i);
+        sse_scan_block(&s, i, _mm512_cmpeq_epi8_mask(v, vcr), _mm512_cmpeq_epi8_mask(v, vlf));
+    }
     return sse_scan_done(&s, buf, len, next);
 }
 

@@ -36,31 +36,51 @@ static inline uint64_t eq_mask(uint8x16_t a, uint8x16_t b, uint8x16_t c, uint8x1
     return to_mask(vceqq_u8(a, v), vceqq_u8(b, v), vceqq_u8(c, v), vceqq_u8(d, v));
 }
 
-static inline int block(sse_scan *s, const char *p, size_t base, unsigned shift) {
+/* Masks of CR and LF over the 64 bytes at p, shifted right by `shift`. */
+SSE_KINLINE void classify(const char *p, unsigned shift, uint64_t *cr, uint64_t *lf) {
     const uint8_t *u = (const uint8_t *)p;
     uint8x16_t a = vld1q_u8(u), b = vld1q_u8(u + 16), c = vld1q_u8(u + 32), d = vld1q_u8(u + 48);
-    /* `shift` drops bytes already scanned when the last block is loaded so
-     * that it ends at the buffer's end (it then overlaps the one before). */
-    return sse_scan_block(s, base, eq_mask(a, b, c, d, '\r') >> shift,
-                          eq_mask(a, b, c, d, '\n') >> shift, eq_mask(a, b, c, d, ':') >> shift);
+    *cr = eq_mask(a, b, c, d, '\r') >> shift;
+    *lf = eq_mask(a, b, c, d, '\n') >> shift;
+}
+
+/* Nonzero when the 64 bytes at p hold a CR or LF. */
+SSE_KINLINE int any_eol(const char *p) {
+    const uint8x16_t cr = vdupq_n_u8('\r'), lf = vdupq_n_u8('\n');
+    uint8x16_t m = vdupq_n_u8(0);
+    for (int k = 0; k < 64; k += 16) {
+        uint8x16_t v = vld1q_u8((const uint8_t *)p + k);
+        m = vorrq_u8(m, vorrq_u8(vceqq_u8(v, cr), vceqq_u8(v, lf)));
+    }
+    return vmaxvq_u8(m) != 0;
 }
 
 static size_t neon_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
     sse_scan s;
     sse_scan_init(&s, out, cap);
     size_t i = 0;
-    for (; i + 64 <= len; i += 64)
-        if (block(&s, buf + i, i, 0)) return sse_scan_done(&s, buf, len, next);
+    uint64_t cr, lf;
+    for (; i + 64 <= len; i += 64) {
+        classify(buf + i, 0, &cr, &lf);
+        if (sse_scan_block(&s, i, cr, lf)) return sse_scan_done(&s, buf, len, next);
+        /* Deep in a long line: skip blocks with no line end in a tight loop
+         * (the state after such a block is the state before it). */
+        if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i) && !(cr | lf))
+            while (i + 128 <= len && !any_eol(buf + i + 64)) i += 64;
+    }
     if (i < len) {
         if (len >= 64) {
-            block(&s, buf + len - 64, i, (unsigned)(64 - (len - i)));
+            /* The last block ends at the buffer's end and overlaps the one
+             * before it; the shift drops the bytes already scanned. */
+            classify(buf + len - 64, (unsigned)(64 - (len - i)), &cr, &lf);
         } else {
             /* Too short to load whole blocks: a zero-padded copy (zero
-             * bytes are none of CR, LF, ':'). */
+             * bytes are neither CR nor LF). */
             char pad[64] = {0};
             memcpy(pad, buf, len);
-            block(&s, pad, 0, 0);
+            classify(pad, 0, &cr, &lf);
         }
+        sse_scan_block(&s, i, cr, lf);
     }
     return sse_scan_done(&s, buf, len, next);
 }

@@ -48,9 +48,7 @@ static size_t scalar_scan(const char *buf, size_t len, sse_line *out, size_t cap
     while (n < cap) {
         size_t end = find2(buf, start, len, '\r', '\n');
         if (end == len) break; /* no terminator: the rest is an unfinished line */
-        size_t colon = find2(buf, start, end, ':', ':');
         out[n].start = (uint32_t)start;
-        out[n].colon = (uint32_t)colon;
         out[n].end = (uint32_t)end;
         n++;
         /* "a CRLF pair ... a single LF not preceded by CR, and a single CR

@@ -17,34 +17,53 @@ static inline uint64_t eq_mask(__m128i a, __m128i b, __m128i c, __m128i d, __m12
     return m0 | m1 << 16 | m2 << 32 | m3 << 48;
 }
 
-SSE_KINLINE int block(sse_scan *s, const char *p, size_t base, unsigned shift) {
-    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'), co = _mm_set1_epi8(':');
+/* Masks of CR and LF over the 64 bytes at p, shifted right by `shift`. */
+SSE_KINLINE void classify(const char *p, unsigned shift, uint64_t *cr, uint64_t *lf) {
     __m128i a = _mm_loadu_si128((const __m128i *)p);
     __m128i b = _mm_loadu_si128((const __m128i *)(p + 16));
     __m128i c = _mm_loadu_si128((const __m128i *)(p + 32));
     __m128i d = _mm_loadu_si128((const __m128i *)(p + 48));
-    /* `shift` drops bytes already scanned when the last block is loaded so
-     * that it ends at the buffer's end (it then overlaps the one before). */
-    return sse_scan_block(s, base, eq_mask(a, b, c, d, cr) >> shift,
-                          eq_mask(a, b, c, d, lf) >> shift, eq_mask(a, b, c, d, co) >> shift);
+    *cr = eq_mask(a, b, c, d, _mm_set1_epi8('\r')) >> shift;
+    *lf = eq_mask(a, b, c, d, _mm_set1_epi8('\n')) >> shift;
+}
+
+/* Nonzero when the 64 bytes at p hold a CR or LF. */
+SSE_KINLINE int any_eol(const char *p) {
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    __m128i m = _mm_setzero_si128();
+    for (int k = 0; k < 64; k += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + k));
+        m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+    }
+    return _mm_movemask_epi8(m);
 }
 
 static size_t sse2_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
     sse_scan s;
     sse_scan_init(&s, out, cap);
     size_t i = 0;
-    for (; i + 64 <= len; i += 64)
-        if (block(&s, buf + i, i, 0)) return sse_scan_done(&s, buf, len, next);
+    uint64_t cr, lf;
+    for (; i + 64 <= len; i += 64) {
+        classify(buf + i, 0, &cr, &lf);
+        if (sse_scan_block(&s, i, cr, lf)) return sse_scan_done(&s, buf, len, next);
+        /* Deep in a long line: skip blocks with no line end in a tight loop
+         * (the state after such a block is the state before it). */
+        if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i) && !(cr | lf))
+            while (i + 128 <= len && !any_eol(buf + i + 64)) i += 64;
+    }
     if (i < len) {
         if (len >= 64) {
-            block(&s, buf + len - 64, i, (unsigned)(64 - (len - i)));
+            /* The last block ends at the buffer's end and overlaps the one
+             * before it; the shift drops the bytes already scanned. */
+            classify(buf + len - 64, (unsigned)(64 - (len - i)), &cr, &lf);
         } else {
             /* Too short to load whole blocks: a zero-padded copy (zero
-             * bytes are none of CR, LF, ':'). */
+             * bytes are neither CR nor LF). */
             char pad[64] = {0};
             memcpy(pad, buf, len);
-            block(&s, pad, 0, 0);
+            classify(pad, 0, &cr, &lf);
         }
+        sse_scan_block(&s, i, cr, lf);
     }
     return sse_scan_done(&s, buf, len, next);
 }
