@@ -68,7 +68,7 @@ for t in "${targets[@]}"; do
   if [ "$status" -ne 0 ] || [ "$crashes" -ne 0 ]; then
     found=1
     echo "--- $t FOUND SOMETHING (exit $status); log: $log"
-    grep -E 'ERROR|SUMMARY|fuzz_.*\.c:[0-9]+:|runtime error' "$log" | head -20 || true
+    grep -E 'ERROR|SUMMARY|fuzz_.*\.c:[0-9]+:|runtime error|Base64:' "$log" | head -20 || true
     artifacts "$dir"
   fi
   grep -E '^stat::' "$log" || true
