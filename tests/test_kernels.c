@@ -91,7 +91,8 @@ static void gen_stream(text *t, size_t target, int eol_style) {
             puts_(t, fields[below(sizeof fields / sizeof fields[0])]);
             if (below(6)) putc_(t, ':');
             if (below(2)) putc_(t, ' ');
-            put_value(t, below(4) ? below(40) : below(300), below(3) == 0);
+            size_t n = below(4) ? below(40) : below(300); /* sequenced: same stream */
+            put_value(t, n, below(3) == 0);                /* with every compiler */
             put_eol(t, eol_style);
         } else if (kind < 11) { /* blank line: dispatch */
             put_eol(t, eol_style);

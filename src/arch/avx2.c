@@ -38,13 +38,24 @@ static size_t avx2_scan(const char *buf, size_t len, sse_line *out, size_t cap, 
     sse_scan_init(&s, out, cap);
     size_t i = 0;
     uint64_t cr, lf;
+    const __m256i vcr = _mm256_set1_epi8('\r'), vlf = _mm256_set1_epi8('\n');
     for (; i + 64 <= len; i += 64) {
-        classify(buf + i, 0, &cr, &lf);
+        __m256i lo = _mm256_loadu_si256((const __m256i *)(buf + i));
+        __m256i hi = _mm256_loadu_si256((const __m256i *)(buf + i + 32));
+        __m256i crlo = _mm256_cmpeq_epi8(lo, vcr), crhi = _mm256_cmpeq_epi8(hi, vcr);
+        __m256i lflo = _mm256_cmpeq_epi8(lo, vlf), lfhi = _mm256_cmpeq_epi8(hi, vlf);
+        __m256i any = _mm256_or_si256(_mm256_or_si256(crlo, lflo), _mm256_or_si256(crhi, lfhi));
+        if (_mm256_testz_si256(any, any)) {
+            /* Most blocks hold no line end: then only the CR carry changes.
+             * Deep in a long line, skip such blocks in a tight loop. */
+            s.cr_carry = 0;
+            if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i))
+                while (i + 128 <= len && !any_eol(buf + i + 64)) i += 64;
+            continue;
+        }
+        cr = (uint32_t)_mm256_movemask_epi8(crlo) | (uint64_t)(uint32_t)_mm256_movemask_epi8(crhi) << 32;
+        lf = (uint32_t)_mm256_movemask_epi8(lflo) | (uint64_t)(uint32_t)_mm256_movemask_epi8(lfhi) << 32;
         if (sse_scan_block(&s, i, cr, lf)) return sse_scan_done(&s, buf, len, next);
-        /* Deep in a long line: skip blocks with no line end in a tight loop
-         * (the state after such a block is the state before it). */
-        if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i) && !(cr | lf))
-            while (i + 128 <= len && !any_eol(buf + i + 64)) i += 64;
     }
     if (i < len) {
         if (len >= 64) {

@@ -60,13 +60,27 @@ static size_t neon_scan(const char *buf, size_t len, sse_line *out, size_t cap, 
     sse_scan_init(&s, out, cap);
     size_t i = 0;
     uint64_t cr, lf;
+    const uint8x16_t vcr = vdupq_n_u8('\r'), vlf = vdupq_n_u8('\n');
     for (; i + 64 <= len; i += 64) {
-        classify(buf + i, 0, &cr, &lf);
+        const uint8_t *u = (const uint8_t *)buf + i;
+        uint8x16_t a = vld1q_u8(u), b = vld1q_u8(u + 16), c = vld1q_u8(u + 32), d = vld1q_u8(u + 48);
+        uint8x16_t ca = vceqq_u8(a, vcr), cb = vceqq_u8(b, vcr), cc = vceqq_u8(c, vcr),
+                   cd = vceqq_u8(d, vcr);
+        uint8x16_t la = vceqq_u8(a, vlf), lb = vceqq_u8(b, vlf), lc = vceqq_u8(c, vlf),
+                   ld = vceqq_u8(d, vlf);
+        uint8x16_t any = vorrq_u8(vorrq_u8(vorrq_u8(ca, la), vorrq_u8(cb, lb)),
+                                  vorrq_u8(vorrq_u8(cc, lc), vorrq_u8(cd, ld)));
+        if (!vmaxvq_u8(any)) {
+            /* Most blocks hold no line end: then only the CR carry changes.
+             * Deep in a long line, skip such blocks in a tight loop. */
+            s.cr_carry = 0;
+            if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i))
+                while (i + 128 <= len && !any_eol(buf + i + 64)) i += 64;
+            continue;
+        }
+        cr = to_mask(ca, cb, cc, cd);
+        lf = to_mask(la, lb, lc, ld);
         if (sse_scan_block(&s, i, cr, lf)) return sse_scan_done(&s, buf, len, next);
-        /* Deep in a long line: skip blocks with no line end in a tight loop
-         * (the state after such a block is the state before it). */
-        if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i) && !(cr | lf))
-            while (i + 128 <= len && !any_eol(buf + i + 64)) i += 64;
     }
     if (i < len) {
         if (len >= 64) {

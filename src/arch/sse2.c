@@ -43,13 +43,29 @@ static size_t sse2_scan(const char *buf, size_t len, sse_line *out, size_t cap, 
     sse_scan_init(&s, out, cap);
     size_t i = 0;
     uint64_t cr, lf;
+    const __m128i vcr = _mm_set1_epi8('\r'), vlf = _mm_set1_epi8('\n');
     for (; i + 64 <= len; i += 64) {
-        classify(buf + i, 0, &cr, &lf);
+        __m128i c[4], l[4], any = _mm_setzero_si128();
+        for (int k = 0; k < 4; k++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(buf + i + 16 * k));
+            c[k] = _mm_cmpeq_epi8(v, vcr);
+            l[k] = _mm_cmpeq_epi8(v, vlf);
+            any = _mm_or_si128(any, _mm_or_si128(c[k], l[k]));
+        }
+        if (!_mm_movemask_epi8(any)) {
+            /* Most blocks hold no line end: then only the CR carry changes.
+             * Deep in a long line, skip such blocks in a tight loop. */
+            s.cr_carry = 0;
+            if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i))
+                while (i + 128 <= len && !any_eol(buf + i + 64)) i += 64;
+            continue;
+        }
+        cr = lf = 0;
+        for (int k = 0; k < 4; k++) {
+            cr |= (uint64_t)(uint32_t)_mm_movemask_epi8(c[k]) << (16 * k);
+            lf |= (uint64_t)(uint32_t)_mm_movemask_epi8(l[k]) << (16 * k);
+        }
         if (sse_scan_block(&s, i, cr, lf)) return sse_scan_done(&s, buf, len, next);
-        /* Deep in a long line: skip blocks with no line end in a tight loop
-         * (the state after such a block is the state before it). */
-        if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i) && !(cr | lf))
-            while (i + 128 <= len && !any_eol(buf + i + 64)) i += 64;
     }
     if (i < len) {
         if (len >= 64) {
