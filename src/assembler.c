@@ -51,18 +51,35 @@ static sse_step no_memory(simdsse_parser *p) {
  *    stale from now on, stands for "equal to last_id" until the next id
  *    field. No copy, no allocation. */
 static void commit_id(simdsse_parser *p) {
-    sse_buf t = p->last_id;
-    p->last_id = p->id_buf;
-    p->id_buf = t;
+    /* Field by field, for the reason given in dispatch(). */
+    char *ptr = p->last_id.ptr;
+    size_t len = p->last_id.len, cap = p->last_id.cap;
+    p->last_id.ptr = p->id_buf.ptr;
+    p->last_id.len = p->id_buf.len;
+    p->last_id.cap = p->id_buf.cap;
+    p->id_buf.ptr = ptr;
+    p->id_buf.len = len;
+    p->id_buf.cap = cap;
     p->last_id_ptr = p->last_id.len ? p->last_id.ptr : "";
     p->id_changed = false;
 }
 
-/* Copies n bytes; short values (ids, short data lines) without a libc
- * call, whose size dispatch costs more than the copy. */
+/* Copies n bytes; values up to 64 bytes (ids, most data lines) with
+ * overlapping moves instead of a libc call, whose size dispatch costs more
+ * than such a copy. */
 SSE_INLINE void copy_bytes(char *d, const char *s, size_t n) {
     if (n > 16) {
-        memcpy(d, s, n);
+        if (n > 64) {
+            memcpy(d, s, n);
+            return;
+        }
+        char a[16], b[16];
+        for (size_t i = 0; i + 16 < n; i += 16) { /* every 16 but the last */
+            memcpy(a, s + i, 16);
+            memcpy(d + i, a, 16);
+        }
+        memcpy(b, s + n - 16, 16);
+        memcpy(d + n - 16, b, 16);
     } else if (n >= 8) {
         uint64_t a, b;
         memcpy(&a, s, 8);
@@ -82,16 +99,26 @@ SSE_INLINE void copy_bytes(char *d, const char *s, size_t n) {
     }
 }
 
+/* Some byte of x is zero exactly when this is nonzero. */
+#define ZERO_BYTE(x) (((x) - 0x0101010101010101ull) & ~(x) & 0x8080808080808080ull)
+#define ZERO_BYTE32(x) (((x) - 0x01010101u) & ~(x) & 0x80808080u)
+
 /* Whether s[0, n) holds a NUL; short values without a libc call. */
 static inline bool has_nul(const char *s, size_t n) {
-    if (n < 8 || n > 16) return n && memchr(s, 0, n) != NULL;
-    uint64_t a, b;
-    memcpy(&a, s, 8);
-    memcpy(&b, s + n - 8, 8);
-    /* Some byte of x is zero exactly when this is nonzero. */
-#define ZERO_BYTE(x) (((x) - 0x0101010101010101ull) & ~(x) & 0x8080808080808080ull)
-    return (ZERO_BYTE(a) | ZERO_BYTE(b)) != 0;
-#undef ZERO_BYTE
+    if (n > 16) return memchr(s, 0, n) != NULL;
+    if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        return (ZERO_BYTE(a) | ZERO_BYTE(b)) != 0;
+    }
+    if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        return (ZERO_BYTE32(a) | ZERO_BYTE32(b)) != 0;
+    }
+    return n && (!s[0] || !s[n / 2] || !s[n - 1]);
 }
 
 /* Dispatch the event. Inlined into the line loop: a blank line ending an
@@ -114,11 +141,16 @@ SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset) {
     /* 3. "If the data buffer's last character is a U+000A LINE FEED (LF)
      *    character, then remove the last character from the data buffer."
      *    We never store that final LF: `data` holds the lines joined by LF. */
+    /* (Field by field: a whole-span copy becomes one 16-byte load of what
+     * was just stored as two 8-byte halves, and waits for the stores to
+     * retire instead of being forwarded from them.) */
     simdsse_event ev;
-    ev.data = p->data;
+    ev.data.ptr = p->data.ptr;
+    ev.data.len = p->data.len;
     /* 5-6. type "message", unless "the event type buffer has a value other
      *    than the empty string"; lastEventId is the last event ID string. */
-    ev.type = p->type;
+    ev.type.ptr = p->type.ptr;
+    ev.type.len = p->type.len;
     if (!ev.type.len) {
         ev.type.ptr = message_type;
         ev.type.len = sizeof message_type - 1;
@@ -145,13 +177,17 @@ static sse_step data_append(simdsse_parser *p, const char *v, size_t vlen, uint6
         return simdsse__fail(p, SIMDSSE_ERR_DATA_TOO_LONG, at);
     size_t need = old + 1 + vlen;
     sse_buf *s = &p->data_store;
-    bool owned = s->ptr && p->data.ptr == s->ptr;
-    if (need > s->cap && !simdsse__buf_reserve(&p->alloc, s, need, p->max_data))
-        return no_memory(p);
-    if (!owned) copy_bytes(s->ptr, p->data.ptr, old); /* borrowed: never overlaps the store */
+    if (SSE_UNLIKELY(p->data.ptr != s->ptr || need > s->cap)) {
+        /* The first value is still borrowed (or the store must grow):
+         * bring it into the store. It never overlaps the store. */
+        bool owned = s->ptr && p->data.ptr == s->ptr;
+        if (need > s->cap && !simdsse__buf_reserve(&p->alloc, s, need, p->max_data))
+            return no_memory(p);
+        if (!owned) copy_bytes(s->ptr, p->data.ptr, old);
+        p->data.ptr = s->ptr;
+    }
     s->ptr[old] = '\n';
     copy_bytes(s->ptr + old + 1, v, vlen);
-    p->data.ptr = s->ptr;
     p->data.len = need;
     return 0;
 }
