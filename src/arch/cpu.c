@@ -76,7 +76,7 @@ static _Atomic uint32_t cpu_cache;
 
 uint32_t simdsse__cpu_features(void) {
     uint32_t f = atomic_load_explicit(&cpu_cache, memory_order_relaxed);
-    if (__builtin_expect(!(f & CPU_KNOWN), 0)) {
+    if (!(f & CPU_KNOWN)) {
         f = simdsse__cpu_detect() | CPU_KNOWN;
         atomic_store_explicit(&cpu_cache, f, memory_order_relaxed);
     }

@@ -86,7 +86,7 @@ static int read_env(void) {
 
 const sse_kernel *simdsse__kernel_default(simdsse_status *status) {
     int c = atomic_load_explicit(&env_choice, memory_order_relaxed);
-    if (__builtin_expect(c == 0, 0)) {
+    if (SSE_KUNLIKELY(c == 0)) {
         c = read_env();
         atomic_store_explicit(&env_choice, c, memory_order_relaxed);
     }
