@@ -79,7 +79,9 @@ const sse_kernel *simdsse__kernel_at(size_t index);
  * simdjson walks its structural characters. (Recording the first two ends
  * of each block without branches, simdjson-style, measured slower on Zen 4:
  * the branchy loop predicts well enough, and the selects lengthen the
- * dependency chain through `start`.)
+ * dependency chain through `start`.) Most blocks of real streams hold no
+ * line end at all: kernels test the OR of both compares first and, for
+ * such a block, only clear cr_carry, without building the masks.
  */
 
 #if defined(__BMI__) && (defined(__x86_64__) || defined(__i386__))
