@@ -350,6 +350,9 @@ sse_step simdsse__assemble(simdsse_parser *p, const char *base, uint64_t base_of
             /* An "event:" line, likewise (LLM streams name most events). */
             size_t sp = len > 6 && s[6] == ' ';
             st = field_event(p, s + 6 + sp, len - 6 - sp, at + 6 + sp);
+        } else if (len >= 3 && s[0] == 'i' && s[1] == 'd' && s[2] == ':' && !p->skip_event) {
+            size_t sp = len > 3 && s[3] == ' ';
+            st = field_id(p, s + 3 + sp, len - 3 - sp, at + 3 + sp);
         } else {
             st = line(p, s, len, at);
         }
