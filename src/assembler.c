@@ -167,27 +167,59 @@ SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset) {
     return 0;
 }
 
+/* Copies n bytes in whole 64-byte moves: reads and writes up to 63 bytes
+ * past n, so both sides must have that much room. No branch on the size
+ * class: data lines have random lengths, and a size test per copy
+ * mispredicts more often than not. */
+SSE_INLINE void copy_chunks(char *d, const char *s, size_t n) {
+    size_t i = 0;
+    do {
+        char t[64];
+        memcpy(t, s + i, 64);
+        memcpy(d + i, t, 64);
+        i += 64;
+    } while (i < n);
+}
+
 /* "If the field name is "data": Append the field value to the data buffer,
  *  then append a single U+000A LINE FEED (LF) character to the data buffer."
  * The LF is appended lazily, before the next value: the final one would be
- * removed at dispatch anyway. This is the second and later lines. */
-static sse_step data_append(simdsse_parser *p, const char *v, size_t vlen, uint64_t at) {
+ * removed at dispatch anyway. This is the second and later lines. `room`:
+ * bytes readable from v. */
+static sse_step data_append(simdsse_parser *p, const char *v, size_t vlen, size_t room,
+                            uint64_t at) {
     size_t old = p->data.len;
     if (SSE_UNLIKELY(old >= p->max_data || vlen >= p->max_data - old))
         return simdsse__fail(p, SIMDSSE_ERR_DATA_TOO_LONG, at);
     size_t need = old + 1 + vlen;
     sse_buf *s = &p->data_store;
-    if (SSE_UNLIKELY(p->data.ptr != s->ptr || need > s->cap)) {
-        /* The first value is still borrowed (or the store must grow):
-         * bring it into the store. It never overlaps the store. */
-        bool owned = s->ptr && p->data.ptr == s->ptr;
-        if (need > s->cap && !simdsse__buf_reserve(&p->alloc, s, need, p->max_data))
-            return no_memory(p);
-        if (!owned) copy_bytes(s->ptr, p->data.ptr, old);
-        p->data.ptr = s->ptr;
+    /* Bytes readable from the first value: up to the source's end while it
+     * is borrowed, the store's capacity once it is in the store. (An empty
+     * first value is not pinned, so it may lie anywhere: read none of it.) */
+    const char *src0 = old ? p->data.ptr : s->ptr;
+    bool borrowed = src0 != s->ptr;
+    size_t room0 = (size_t)((borrowed ? p->src_end : s->ptr + s->cap) - src0);
+    if (SSE_LIKELY(need + 64 <= s->cap && vlen <= 256 && room0 >= old + 64 && room >= vlen + 64)) {
+        /* The common case, without a branch on whether the first value is
+         * still borrowed: its first 64 bytes are copied into the store
+         * either way (onto themselves when it is there already), the rest
+         * only when it is borrowed. Long values go to memcpy. */
+        copy_chunks(s->ptr, src0, borrowed ? old : 0);
+        s->ptr[old] = '\n';
+        copy_chunks(s->ptr + old + 1, v, vlen);
+    } else {
+        if (p->data.ptr != s->ptr || need > s->cap) {
+            /* The first value is still borrowed (or the store must grow):
+             * bring it into the store. It never overlaps the store. */
+            bool owned = s->ptr && p->data.ptr == s->ptr;
+            if (need > s->cap && !simdsse__buf_reserve(&p->alloc, s, need, p->max_data))
+                return no_memory(p);
+            if (!owned) copy_bytes(s->ptr, p->data.ptr, old);
+        }
+        s->ptr[old] = '\n';
+        copy_bytes(s->ptr + old + 1, v, vlen);
     }
-    s->ptr[old] = '\n';
-    copy_bytes(s->ptr + old + 1, v, vlen);
+    p->data.ptr = s->ptr;
     p->data.len = need;
     return 0;
 }
@@ -200,7 +232,7 @@ SSE_INLINE sse_step field_data(simdsse_parser *p, const char *v, size_t vlen, ui
         p->data.len = vlen;
         return 0;
     }
-    return data_append(p, v, vlen, at);
+    return data_append(p, v, vlen, (size_t)(p->src_end - v), at);
 }
 
 /* "If the field name is "retry": If the field value consists of only ASCII
@@ -326,8 +358,9 @@ static sse_step line(simdsse_parser *p, const char *s, size_t len, uint64_t at) 
  * one switch, measured no faster on mixed streams and slower on the common
  * ones: the line types of a stream are mostly predictable.) */
 
-sse_step simdsse__assemble(simdsse_parser *p, const char *base, uint64_t base_offset,
+sse_step simdsse__assemble(simdsse_parser *p, const char *base, size_t blen, uint64_t base_offset,
                            const sse_line *recs, size_t n, size_t *done) {
+    p->src_end = base + blen;
     for (size_t i = 0; i < n; i++) {
         const sse_line r = recs[i];
         const char *s = base + r.start;
@@ -366,6 +399,7 @@ sse_step simdsse__assemble(simdsse_parser *p, const char *base, uint64_t base_of
 }
 
 sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, uint64_t offset) {
+    p->src_end = s + len;
     /* "If the line is empty (a blank line): Dispatch the event." */
     return len == 0 ? dispatch(p, offset) : line(p, s, len, offset);
 }

@@ -238,13 +238,20 @@ simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t l
             p->line_pending = false;
             st = simdsse__assemble_line(p, p->line.ptr, p->line.len, p->line_offset);
             if (st) goto out;
+            /* Spans borrowed from `line` move to the stores: from here on
+             * the assembler reads the chunk (see src_end). */
+            if (!simdsse__pin(p)) {
+                p->broken = true;
+                st = SIMDSSE_ERR_NO_MEMORY;
+                goto out;
+            }
             continue;
         }
 
         size_t window = len - pos < SSE_SCAN_MAX ? len - pos : SSE_SCAN_MAX;
         size_t next, done;
         size_t n = p->kernel->scan(buf + pos, window, recs, BATCH, &next);
-        st = simdsse__assemble(p, buf + pos, p->offset + pos, recs, n, &done);
+        st = simdsse__assemble(p, buf + pos, len - pos, p->offset + pos, recs, n, &done);
         if (st) {
             size_t stop = done < n ? recs[done].start : next;
             pos += stop;

@@ -26,6 +26,10 @@ struct simdsse_parser {
      * and is copied into its store ("pinned") before feed returns. */
     simdsse_span data;
     simdsse_span type;
+    /* End of the bytes the lines being assembled lie in: the chunk, or
+     * `line`. Borrowed spans always point before it (feed pins them when
+     * it switches from one to the other). */
+    const char *src_end;
     sse_buf data_store;
     sse_buf type_store;
 
@@ -48,10 +52,10 @@ struct simdsse_parser {
 /* What processing a line says: go on, or stop feeding (pause or error). */
 typedef int sse_step; /* 0, SIMDSSE_PAUSED, or a negative simdsse_status */
 
-/* Processes recs[0..n) of the chunk at `base` (stream offset base_offset).
- * Stops at the first line that pauses or fails; *done = lines finished
- * (that one included). */
-sse_step simdsse__assemble(simdsse_parser *p, const char *base, uint64_t base_offset,
+/* Processes recs[0..n) of the chunk base[0, len) (stream offset
+ * base_offset). Stops at the first line that pauses or fails; *done = lines
+ * finished (that one included). */
+sse_step simdsse__assemble(simdsse_parser *p, const char *base, size_t len, uint64_t base_offset,
                            const sse_line *recs, size_t n, size_t *done);
 /* Processes one whole line (terminator excluded). */
 sse_step simdsse__assemble_line(simdsse_parser *p, const char *line, size_t len, uint64_t offset);
