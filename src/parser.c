@@ -40,6 +40,7 @@ static simdsse_status init(simdsse_parser *p, const simdsse_callbacks *cb, void 
     simdsse_status st;
     p->kernel = opt->kernel ? simdsse__kernel_lookup(opt->kernel, &st) : simdsse__kernel_default(&st);
     if (!p->kernel) return st;
+    p->kernel_short = simdsse__kernel_short(p->kernel);
     if (cb) p->cb = *cb;
     p->user = user;
     p->alloc = simdsse__default_allocator;
@@ -250,7 +251,13 @@ simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t l
 
         size_t window = len - pos < SSE_SCAN_MAX ? len - pos : SSE_SCAN_MAX;
         size_t next, done;
-        size_t n = p->kernel->scan(buf + pos, window, recs, BATCH, &next);
+        /* Streams of short lines (under 32 bytes on average, so about
+         * three line ends a block) take the kernel's variant that walks
+         * a block's ends without a loop exit that mispredicts on them. The
+         * choice changes once per batch at most, so it predicts well. */
+        size_t n = (p->short_lines ? p->kernel_short : p->kernel)->scan(buf + pos, window, recs,
+                                                                       BATCH, &next);
+        p->short_lines = n * 32 > next;
         st = simdsse__assemble(p, buf + pos, len - pos, p->offset + pos, recs, n, &done);
         if (st) {
             size_t stop = done < n ? recs[done].start : next;

@@ -13,6 +13,7 @@ struct simdsse_parser {
     simdsse_callbacks cb;
     void *user;
     const sse_kernel *kernel;
+    const sse_kernel *kernel_short; /* its variant for short lines */
     simdsse_allocator alloc;
     size_t max_line, max_data, max_type, max_id;
 
@@ -47,6 +48,7 @@ struct simdsse_parser {
     bool skip_event;     /* dropping lines up to the next blank line */
     bool finished;       /* finish was called */
     bool broken;         /* out of memory: needs reset */
+    bool short_lines;    /* the last batch's lines were short: use kernel_short */
 };
 
 /* What processing a line says: go on, or stop feeding (pause or error). */

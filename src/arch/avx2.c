@@ -33,9 +33,10 @@ SSE_KINLINE int any_eol(const char *p) {
     return !_mm256_testz_si256(m, m);
 }
 
-static size_t avx2_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+SSE_KINLINE size_t avx2_scan_any(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next,
+                               int dense) {
     sse_scan s;
-    sse_scan_init(&s, out, cap);
+    sse_scan_init(&s, out, cap, dense);
     size_t i = 0;
     uint64_t cr, lf;
     const __m256i vcr = _mm256_set1_epi8('\r'), vlf = _mm256_set1_epi8('\n');
@@ -72,6 +73,14 @@ static size_t avx2_scan(const char *buf, size_t len, sse_line *out, size_t cap, 
         sse_scan_block(&s, i, cr, lf);
     }
     return sse_scan_done(&s, buf, len, next);
+}
+
+static size_t avx2_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    return avx2_scan_any(buf, len, out, cap, next, 0);
+}
+
+static size_t avx2_scan_short(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    return avx2_scan_any(buf, len, out, cap, next, 1);
 }
 
 static inline uint32_t eol32(const char *p) {
@@ -119,5 +128,13 @@ const sse_kernel simdsse__kernel_avx2 = {
     .name = "avx2",
     .required = SSE_CPU_AVX2 | SSE_CPU_BMI1 | SSE_CPU_BMI2,
     .scan = avx2_scan,
+    .find_eol = avx2_find_eol,
+};
+
+/* The same, for streams of short lines (kernel.h). */
+const sse_kernel simdsse__kernel_avx2_short = {
+    .name = "avx2",
+    .required = SSE_CPU_AVX2 | SSE_CPU_BMI1 | SSE_CPU_BMI2,
+    .scan = avx2_scan_short,
     .find_eol = avx2_find_eol,
 };

@@ -16,10 +16,11 @@ static inline __m512i load_tail(const char *p, size_t n) {
     return _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)n), p);
 }
 
-static size_t avx512_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+SSE_KINLINE size_t avx512_scan_any(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next,
+                               int dense) {
     const __m512i vcr = _mm512_set1_epi8('\r'), vlf = _mm512_set1_epi8('\n');
     sse_scan s;
-    sse_scan_init(&s, out, cap);
+    sse_scan_init(&s, out, cap, dense);
     size_t i = 0;
     for (; i + 64 <= len; i += 64) {
         __m512i v = _mm512_loadu_si512(buf + i);
@@ -51,6 +52,14 @@ static size_t avx512_scan(const char *buf, size_t len, sse_line *out, size_t cap
     return sse_scan_done(&s, buf, len, next);
 }
 
+static size_t avx512_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    return avx512_scan_any(buf, len, out, cap, next, 0);
+}
+
+static size_t avx512_scan_short(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    return avx512_scan_any(buf, len, out, cap, next, 1);
+}
+
 static inline uint64_t eol_mask(__m512i v) {
     return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')) |
            _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
@@ -72,5 +81,14 @@ const sse_kernel simdsse__kernel_avx512 = {
     .required = SSE_CPU_AVX512F | SSE_CPU_AVX512BW | SSE_CPU_AVX512VL | SSE_CPU_BMI1 |
                 SSE_CPU_BMI2,
     .scan = avx512_scan,
+    .find_eol = avx512_find_eol,
+};
+
+/* The same, for streams of short lines (kernel.h). */
+const sse_kernel simdsse__kernel_avx512_short = {
+    .name = "avx512",
+    .required = SSE_CPU_AVX512F | SSE_CPU_AVX512BW | SSE_CPU_AVX512VL | SSE_CPU_BMI1 |
+                SSE_CPU_BMI2,
+    .scan = avx512_scan_short,
     .find_eol = avx512_find_eol,
 };

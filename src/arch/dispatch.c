@@ -32,6 +32,29 @@ static const sse_kernel *const kernels[] = {
 };
 #define N_KERNELS (sizeof kernels / sizeof kernels[0])
 
+/* kernels[i] tuned for short lines, or kernels[i] itself. */
+static const sse_kernel *const shorts[] = {
+#if defined(SIMDSSE_HAVE_AVX512)
+    &simdsse__kernel_avx512_short,
+#endif
+#if defined(SIMDSSE_HAVE_AVX2)
+    &simdsse__kernel_avx2_short,
+#endif
+#if defined(SIMDSSE_HAVE_SSE2)
+    &simdsse__kernel_sse2_short,
+#endif
+#if defined(SIMDSSE_HAVE_NEON)
+    &simdsse__kernel_neon_short,
+#endif
+    &simdsse__kernel_scalar,
+};
+
+const sse_kernel *simdsse__kernel_short(const sse_kernel *k) {
+    for (size_t i = 0; i < N_KERNELS; i++)
+        if (kernels[i] == k) return shorts[i];
+    return k;
+}
+
 static const char *const known_names[] = {"avx512", "avx2", "sse2", "neon", "scalar"};
 
 static int runs_here(const sse_kernel *k) {

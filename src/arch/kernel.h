@@ -56,6 +56,16 @@ extern const sse_kernel simdsse__kernel_avx2;   /* x86-64 builds */
 extern const sse_kernel simdsse__kernel_avx512; /* x86-64 builds */
 extern const sse_kernel simdsse__kernel_neon;   /* AArch64, or x86 through simde */
 
+/* The variant of kernel k tuned for streams of short lines, about three
+ * line ends a 64-byte block or more (k itself if it has none). Its scan
+ * returns the same records as k's, but may also write out[n, cap): it
+ * records a block's first line ends without testing how many there are. */
+const sse_kernel *simdsse__kernel_short(const sse_kernel *k);
+extern const sse_kernel simdsse__kernel_sse2_short;
+extern const sse_kernel simdsse__kernel_avx2_short;
+extern const sse_kernel simdsse__kernel_avx512_short;
+extern const sse_kernel simdsse__kernel_neon_short;
+
 /* Looks a kernel up by name; checks that this CPU can run it. */
 const sse_kernel *simdsse__kernel_lookup(const char *name, simdsse_status *status);
 /* The kernel to use when none is named: $SIMDSSE_KERNEL, else the best.
@@ -95,7 +105,9 @@ static inline unsigned sse_tz64(uint64_t x) { return x ? (unsigned)__builtin_ctz
 #if defined(__GNUC__)
 #  define SSE_KINLINE static inline __attribute__((always_inline))
 #  define SSE_KUNLIKELY(x) __builtin_expect(!!(x), 0)
+#  define SSE_KLIKELY(x) __builtin_expect(!!(x), 1)
 #else
+#  define SSE_KLIKELY(x) (x)
 #  define SSE_KINLINE static inline
 #  define SSE_KUNLIKELY(x) (x)
 #endif
@@ -109,14 +121,16 @@ typedef struct sse_scan {
     size_t n, cap;
     size_t start;      /* where the line being scanned starts */
     uint64_t cr_carry; /* 1 when the previous block ended with CR */
+    int dense;         /* lines are short: see simdsse__kernel_short */
 } sse_scan;
 
-SSE_KINLINE void sse_scan_init(sse_scan *s, sse_line *out, size_t cap) {
+SSE_KINLINE void sse_scan_init(sse_scan *s, sse_line *out, size_t cap, int dense) {
     s->out = out;
     s->n = 0;
     s->cap = cap;
     s->start = 0;
     s->cr_carry = 0;
+    s->dense = dense;
 }
 
 /*
@@ -137,6 +151,41 @@ SSE_KINLINE int sse_scan_block(sse_scan *s, size_t base, uint64_t cr, uint64_t l
     size_t start = s->start + (size_t)(crlf & 1);
     size_t n = s->n;
     sse_line *out = s->out;
+#ifndef SSE_SCAN_UNROLL
+#  define SSE_SCAN_UNROLL 4
+#endif
+    if (SSE_SCAN_UNROLL && s->dense && SSE_KLIKELY(s->cap - n >= 64)) {
+        /* Room for a whole block: write the first SSE_SCAN_UNROLL records
+         * unconditionally (slots past the last end get garbage, which the
+         * count does not cover), so short lines with a random number of
+         * ends per block cost no loop-exit misprediction. */
+        uint64_t m = ends;
+        size_t st = start;
+        for (int k = 0; k < SSE_SCAN_UNROLL; k++) {
+            unsigned e = sse_tz64(m) & 63;
+            size_t end = base + e;
+            out[n].start = (uint32_t)st;
+            out[n].end = (uint32_t)end;
+            n += m != 0;
+            st = end + 1 + (size_t)(lf_next >> e & 1);
+            m &= m - 1;
+        }
+        while (SSE_KUNLIKELY(m)) {
+            unsigned e = sse_tz64(m);
+            size_t end = base + e;
+            out[n].start = (uint32_t)st;
+            out[n].end = (uint32_t)end;
+            n++;
+            st = end + 1 + (size_t)(lf_next >> e & 1);
+            m &= m - 1;
+        }
+        /* The next line starts after the block's last end. */
+        unsigned last = 63u - (unsigned)__builtin_clzll(ends | 1);
+        size_t after = base + last + 1 + (size_t)(lf_next >> last & 1);
+        s->n = n;
+        s->start = ends ? after : start;
+        return 0;
+    }
     while (ends) {
         if (n == s->cap) break;
         unsigned e = sse_tz64(ends);

@@ -55,9 +55,10 @@ SSE_KINLINE int any_eol(const char *p) {
     return vmaxvq_u8(m) != 0;
 }
 
-static size_t neon_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+SSE_KINLINE size_t neon_scan_any(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next,
+                               int dense) {
     sse_scan s;
-    sse_scan_init(&s, out, cap);
+    sse_scan_init(&s, out, cap, dense);
     size_t i = 0;
     uint64_t cr, lf;
     const uint8x16_t vcr = vdupq_n_u8('\r'), vlf = vdupq_n_u8('\n');
@@ -97,6 +98,14 @@ static size_t neon_scan(const char *buf, size_t len, sse_line *out, size_t cap, 
         sse_scan_block(&s, i, cr, lf);
     }
     return sse_scan_done(&s, buf, len, next);
+}
+
+static size_t neon_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    return neon_scan_any(buf, len, out, cap, next, 0);
+}
+
+static size_t neon_scan_short(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    return neon_scan_any(buf, len, out, cap, next, 1);
 }
 
 /* Nonzero when any of the 16 bytes is CR or LF. */
@@ -147,5 +156,17 @@ const sse_kernel simdsse__kernel_neon = {
     .required = SSE_CPU_NEON,
 #endif
     .scan = neon_scan,
+    .find_eol = neon_find_eol,
+};
+
+/* The same, for streams of short lines (kernel.h). */
+const sse_kernel simdsse__kernel_neon_short = {
+    .name = "neon",
+#if defined(SIMDSSE_NEON_SIMDE)
+    .required = SSE_CPU_SSE2, /* simde's translation to x86-64 baseline */
+#else
+    .required = SSE_CPU_NEON,
+#endif
+    .scan = neon_scan_short,
     .find_eol = neon_find_eol,
 };

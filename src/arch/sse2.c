@@ -38,9 +38,10 @@ SSE_KINLINE int any_eol(const char *p) {
     return _mm_movemask_epi8(m);
 }
 
-static size_t sse2_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+SSE_KINLINE size_t sse2_scan_any(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next,
+                               int dense) {
     sse_scan s;
-    sse_scan_init(&s, out, cap);
+    sse_scan_init(&s, out, cap, dense);
     size_t i = 0;
     uint64_t cr, lf;
     const __m128i vcr = _mm_set1_epi8('\r'), vlf = _mm_set1_epi8('\n');
@@ -84,6 +85,14 @@ static size_t sse2_scan(const char *buf, size_t len, sse_line *out, size_t cap, 
     return sse_scan_done(&s, buf, len, next);
 }
 
+static size_t sse2_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    return sse2_scan_any(buf, len, out, cap, next, 0);
+}
+
+static size_t sse2_scan_short(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
+    return sse2_scan_any(buf, len, out, cap, next, 1);
+}
+
 static size_t sse2_find_eol(const char *buf, size_t len) {
     const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
     size_t i = 0;
@@ -109,5 +118,13 @@ const sse_kernel simdsse__kernel_sse2 = {
     .name = "sse2",
     .required = SSE_CPU_SSE2,
     .scan = sse2_scan,
+    .find_eol = sse2_find_eol,
+};
+
+/* The same, for streams of short lines (kernel.h). */
+const sse_kernel simdsse__kernel_sse2_short = {
+    .name = "sse2",
+    .required = SSE_CPU_SSE2,
+    .scan = sse2_scan_short,
     .find_eol = sse2_find_eol,
 };
