@@ -198,7 +198,9 @@ static sse_step data_append(simdsse_parser *p, const char *v, size_t vlen, size_
      * first value is not pinned, so it may lie anywhere: read none of it.) */
     const char *src0 = old ? p->data.ptr : s->ptr;
     bool borrowed = src0 != s->ptr;
-    size_t room0 = (size_t)((borrowed ? p->src_end : s->ptr + s->cap) - src0);
+    /* (No pointer arithmetic on the store before it exists: NULL + 0 is
+     * undefined behaviour in C.) */
+    size_t room0 = borrowed ? (size_t)(p->src_end - src0) : s->cap;
     if (SSE_LIKELY(need + 64 <= s->cap && vlen <= 256 && room0 >= old + 64 && room >= vlen + 64)) {
         /* The common case, without a branch on whether the first value is
          * still borrowed: its first 64 bytes are copied into the store

@@ -549,6 +549,7 @@ void simdsse_validator_reset(simdsse_validator *v) {
 simdsse_status simdsse_validator_feed(simdsse_validator *v, const void *data, size_t len) {
     if (!v || (!data && len)) return SIMDSSE_ERR_INVALID_ARGUMENT;
     if (v->finished) return SIMDSSE_ERR_NEEDS_RESET;
+    if (len == 0) return SIMDSSE_OK; /* (data may be NULL: no arithmetic on it) */
     const unsigned char *s = data;
     size_t pos = 0;
     /* A BOM is looked for once, at stream start, however the stream is cut;
