@@ -206,7 +206,8 @@ SIMDSSE_API void simdsse_parser_destroy(simdsse_parser *parser);
  *    skipped; id and retry fields before the offending line keep their
  *    effect); the parser stays usable: feed the rest to continue.
  *    simdsse_parser_error_offset() says where the limit tripped.
- *  - SIMDSSE_ERR_NO_MEMORY / SIMDSSE_ERR_NEEDS_RESET: reset the parser.
+ *  - SIMDSSE_ERR_NO_MEMORY (it outranks a pause or limit error met in the
+ *    same call) / SIMDSSE_ERR_NEEDS_RESET: reset the parser.
  * The caller's buffer may be reused as soon as feed returns.
  */
 SIMDSSE_API simdsse_status simdsse_parser_feed(simdsse_parser *parser, const void *data,

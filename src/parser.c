@@ -282,8 +282,10 @@ simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t l
 
 out:
     if (!p->broken && !simdsse__pin(p)) {
+        /* Reported now, not by the next feed: out of memory outranks a
+         * pause or a limit error met in the same call. */
         p->broken = true;
-        if (!st) st = SIMDSSE_ERR_NO_MEMORY;
+        st = SIMDSSE_ERR_NO_MEMORY;
     }
     p->offset += pos;
     if (consumed) *consumed = pos;
