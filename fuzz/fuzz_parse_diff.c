@@ -122,12 +122,6 @@ static simdsse_status feed_all(simdsse_parser *p, const char *buf, size_t n, log
         stalls = used ? 0 : stalls + 1;
         FZ_ASSERT(stalls < 4, "feed makes no progress (%s)", simdsse_strerror(st));
         if (st == SIMDSSE_PAUSED) continue;
-#ifdef FUZZ_ALLOW_LATE_NO_MEMORY
-        /* Finding 1 of docs/fuzzing.md, for fuzzing past it until fixed: an
-         * allocation failing in the same feed as a pause or a limit error
-         * is only reported by the next feed, as NEEDS_RESET. */
-        if (st == SIMDSSE_ERR_NEEDS_RESET) return SIMDSSE_ERR_NO_MEMORY;
-#endif
         FZ_ASSERT(st == SIMDSSE_ERR_LINE_TOO_LONG || st == SIMDSSE_ERR_DATA_TOO_LONG ||
                       st == SIMDSSE_ERR_TYPE_TOO_LONG || st == SIMDSSE_ERR_ID_TOO_LONG ||
                       st == SIMDSSE_ERR_NO_MEMORY,
