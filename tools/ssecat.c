@@ -123,8 +123,7 @@ static int on_event(void *user, const simdsse_event *ev) {
 
 /* MARK: - Input */
 
-/* Reads until buf is full or the input ends; -1 on error. */
-static ssize_t read_full(int fd, char *buf, size_t want, int fill) {
+ssize_t ssecat_read(int fd, char *buf, size_t want, int fill) {
     size_t got = 0;
     while (got < want) {
         ssize_t n = read(fd, buf + got, want - got);
@@ -154,7 +153,7 @@ static int parse_input(int fd, const char *name, size_t chunk, simdsse_parser *p
     }
     int rc = 0;
     for (;;) {
-        ssize_t n = read_full(fd, buf, bufsize, chunk != 0);
+        ssize_t n = ssecat_read(fd, buf, bufsize, chunk != 0);
         if (n < 0) {
             fprintf(stderr, "ssecat: %s: %s\n", name, strerror(errno));
             rc = 1;

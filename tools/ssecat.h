@@ -6,9 +6,14 @@
 #define SSECAT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Opens FILE, or standard input for NULL or "-"; prints why on failure (-1). */
 int ssecat_open(const char *path);
+/* Reads up to `want` bytes: until buf is full or the input ends when `fill`
+ * (so that --chunk N feeds exactly N bytes), else whatever one read(2)
+ * returns (live streams: hand over what has arrived). -1 on error. */
+ssize_t ssecat_read(int fd, char *buf, size_t want, int fill);
 /* Parses a positive decimal size; -1 if it is not one. */
 int ssecat_parse_size(const char *s, size_t *out);
 /* --encode: JSON Lines from FILE (or stdin) to a text/event-stream on stdout,

@@ -28,20 +28,6 @@ static const char *plural(uint64_t n, const char *one, const char *many) {
     return n == 1 ? one : many;
 }
 
-/* Reads into buf until it is full or the input ends (so that --chunk N
- * feeds exactly N bytes); -1 on error. */
-static ssize_t read_full(int fd, char *buf, size_t want) {
-    size_t got = 0;
-    while (got < want) {
-        ssize_t n = read(fd, buf + got, want - got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return -1;
-        if (n == 0) break;
-        got += (size_t)n;
-    }
-    return (ssize_t)got;
-}
-
 int ssecat_validate(const char *path, size_t chunk) {
     int fd = ssecat_open(path);
     if (fd < 0) return 1;
@@ -64,7 +50,7 @@ int ssecat_validate(const char *path, size_t chunk) {
 
     int rc = 0;
     for (;;) {
-        ssize_t n = read_full(fd, buf, bufsize);
+        ssize_t n = ssecat_read(fd, buf, bufsize, 1);
         if (n < 0) {
             fprintf(stderr, "ssecat: %s: %s\n", name, strerror(errno));
             rc = 1;
