@@ -58,20 +58,7 @@ SSE_KINLINE size_t avx2_scan_any(const char *buf, size_t len, sse_line *out, siz
         lf = (uint32_t)_mm256_movemask_epi8(lflo) | (uint64_t)(uint32_t)_mm256_movemask_epi8(lfhi) << 32;
         if (sse_scan_block(&s, i, cr, lf)) return sse_scan_done(&s, buf, len, next);
     }
-    if (i < len) {
-        if (len >= 64) {
-            /* The last block ends at the buffer's end and overlaps the one
-             * before it; the shift drops the bytes already scanned. */
-            classify(buf + len - 64, (unsigned)(64 - (len - i)), &cr, &lf);
-        } else {
-            /* Too short to load whole blocks: a zero-padded copy (zero
-             * bytes are neither CR nor LF). */
-            char pad[64] = {0};
-            memcpy(pad, buf, len);
-            classify(pad, 0, &cr, &lf);
-        }
-        sse_scan_block(&s, i, cr, lf);
-    }
+    SSE_SCAN_TAIL(classify, &s, buf, len, i);
     return sse_scan_done(&s, buf, len, next);
 }
 

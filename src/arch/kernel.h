@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "simdsse.h"
 #include "cpu.h"
@@ -201,6 +202,30 @@ SSE_KINLINE int sse_scan_block(sse_scan *s, size_t base, uint64_t cr, uint64_t l
     s->start = start;
     return n == s->cap;
 }
+
+/* The last, partial block of a kernel that classifies 64 bytes at a time
+ * with classify(p, shift, &cr, &lf) (masks of the 64 bytes at p, shifted
+ * right by `shift`): bytes [i, len) are still to scan. A macro, so each
+ * kernel's own classify is inlined with that kernel's flags. */
+#define SSE_SCAN_TAIL(classify, s, buf, len, i)                                  \
+    do {                                                                         \
+        if ((i) < (len)) {                                                       \
+            uint64_t tail_cr_, tail_lf_;                                         \
+            if ((len) >= 64) {                                                   \
+                /* The last block ends at the buffer's end and overlaps the     \
+                 * one before it; the shift drops the bytes already scanned. */ \
+                classify((buf) + (len) - 64, (unsigned)(64 - ((len) - (i))),    \
+                         &tail_cr_, &tail_lf_);                                  \
+            } else {                                                             \
+                /* Too short to load whole blocks: a zero-padded copy (zero     \
+                 * bytes are neither CR nor LF). */                              \
+                char tail_pad_[64] = {0};                                        \
+                memcpy(tail_pad_, (buf), (len));                                 \
+                classify(tail_pad_, 0, &tail_cr_, &tail_lf_);                    \
+            }                                                                    \
+            sse_scan_block((s), (i), tail_cr_, tail_lf_);                        \
+        }                                                                        \
+    } while (0)
 
 /* The scan's result: the record count, and in *next where the first line
  * not recorded starts. */
