@@ -135,13 +135,15 @@ static size_t neon_find_eol(const char *buf, size_t len) {
     return len;
 }
 
+#if defined(SIMDSSE_NEON_SIMDE)
+#  define NEON_REQUIRED SSE_CPU_SSE2 /* simde's translation to x86-64 baseline */
+#else
+#  define NEON_REQUIRED SSE_CPU_NEON
+#endif
+
 const sse_kernel simdsse__kernel_neon = {
     .name = "neon",
-#if defined(SIMDSSE_NEON_SIMDE)
-    .required = SSE_CPU_SSE2, /* simde's translation to x86-64 baseline */
-#else
-    .required = SSE_CPU_NEON,
-#endif
+    .required = NEON_REQUIRED,
     .scan = neon_scan,
     .find_eol = neon_find_eol,
 };
@@ -149,11 +151,7 @@ const sse_kernel simdsse__kernel_neon = {
 /* The same, for streams of short lines (kernel.h). */
 const sse_kernel simdsse__kernel_neon_short = {
     .name = "neon",
-#if defined(SIMDSSE_NEON_SIMDE)
-    .required = SSE_CPU_SSE2, /* simde's translation to x86-64 baseline */
-#else
-    .required = SSE_CPU_NEON,
-#endif
+    .required = NEON_REQUIRED,
     .scan = neon_scan_short,
     .find_eol = neon_find_eol,
 };
