@@ -4,32 +4,64 @@
  *
  * simdsse parses the `text/event-stream` format of the WHATWG HTML standard
  * ("Server-sent events", section 9.2) exactly as the standard's "interpret an
- * event stream" steps say, and writes it without letting any value inject a
- * field. Line ends and colons are found with SIMD kernels chosen at run time.
+ * event stream" steps say, writes it without letting any value inject a
+ * field, and validates it. Line ends are found with SIMD kernels chosen at
+ * run time.
  *
- * Parsing in ten lines:
+ * Parsing with callbacks:
  *
  *     static int on_event(void *user, const simdsse_event *ev) {
  *         printf("%.*s: %.*s\n", (int)ev->type.len, ev->type.ptr,
  *                                (int)ev->data.len, ev->data.ptr);
  *         return 0;                       // non-zero would pause the parser
  *     }
- *     simdsse_callbacks cb = { .on_event = on_event };
- *     simdsse_parser *p = simdsse_parser_create(&cb, NULL, NULL);
+ *     simdsse_parser_options o;
+ *     simdsse_parser_options_init(&o);
+ *     o.on_event = on_event;
+ *     simdsse_parser *p = simdsse_parser_create(&o, NULL);
  *     while ((n = read(fd, buf, sizeof buf)) > 0)
- *         if (simdsse_parser_feed(p, buf, n, NULL) < 0) break;
+ *         if (simdsse_parser_feed(p, buf, n, NULL) < 0) ...; // see below
  *     simdsse_parser_finish(p);           // an unterminated last event is dropped
  *     simdsse_parser_destroy(p);
  *
- * Thread safety: a parser (or validator) is used by one thread at a time;
- * distinct objects share no state, so one per connection may run on any
- * thread. Functions without an object argument are safe from any thread.
+ * or pulling items one at a time (iterators, event loops, bindings):
+ *
+ *     simdsse_parser *p = simdsse_parser_create(NULL, NULL);
+ *     const simdsse_item *it;
+ *     while ((n = read(fd, buf, sizeof buf)) > 0) {
+ *         simdsse_parser_push(p, buf, n); // buf must stay put until NEED_INPUT
+ *         while (simdsse_parser_next(p, &it) == SIMDSSE_OK)
+ *             if (it->kind == SIMDSSE_ITEM_EVENT) use(&it->event);
+ *     }
+ *
+ * Conventions, the same for every object (parser, writer, validator):
+ *  - `simdsse_T *simdsse_T_create(const simdsse_T_options *options,
+ *    simdsse_status *status)`: options may be NULL for the defaults; on
+ *    failure it returns NULL and says why in *status (if status is not NULL;
+ *    SIMDSSE_OK on success). `simdsse_T_destroy(NULL)` does nothing.
+ *  - Structs the caller fills and the library reads (the options, the
+ *    allocator) and structs the library fills in the caller's memory (the
+ *    validation counts) start with `size_t size`, set by their
+ *    `simdsse_T_init()`, which is an inline function: it records the layout
+ *    the caller was compiled with. See "Growable structs" below.
+ *  - Calls that fill a caller's buffer (`simdsse_format_*`) take
+ *    `char *out, size_t cap, size_t *len`, return a status, store the length
+ *    in *len, and on SIMDSSE_ERR_BUFFER_TOO_SMALL store the exact size
+ *    needed: call with cap 0 (out may then be NULL) to size the buffer.
+ *  - Spans (`simdsse_span`) the library hands out are never NULL, not
+ *    NUL-terminated, and may hold NUL; each call says how long they live.
+ *
+ * Thread safety: an object (parser, writer, validator) is used by one thread
+ * at a time; distinct objects share no state, so one per connection may run
+ * on any thread. Functions without an object argument are safe from any
+ * thread.
  */
 #ifndef SIMDSSE_H
 #define SIMDSSE_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h> /* memset, for the inline *_init functions */
 
 #ifdef __cplusplus
 extern "C" {
@@ -38,9 +70,9 @@ extern "C" {
 /* MARK: - Version and export */
 
 #define SIMDSSE_VERSION_MAJOR 0
-#define SIMDSSE_VERSION_MINOR 1
+#define SIMDSSE_VERSION_MINOR 2
 #define SIMDSSE_VERSION_PATCH 0
-#define SIMDSSE_VERSION_STRING "0.1.0"
+#define SIMDSSE_VERSION_STRING "0.2.0"
 
 #if defined(SIMDSSE_STATIC)
 #  define SIMDSSE_API
@@ -56,20 +88,34 @@ extern "C" {
 #  define SIMDSSE_API
 #endif
 
-/** The library's version, e.g. "0.1.0" (may differ from the header's). */
+/**
+ * The library's version, e.g. "0.2.0" (may differ from the header's). While
+ * the major version is 0, every minor version may change the ABI, and the
+ * shared library's soname carries both numbers (libsimdsse.so.0.2): a
+ * program only ever loads the minor version it was built against.
+ */
 SIMDSSE_API const char *simdsse_version(void);
 
 /* MARK: - Status codes */
 
 /**
  * Every call that can fail returns one of these. Zero is success, positive
- * values are not errors, negative values are. Each has its own message
- * (simdsse_strerror). Limit errors are recoverable: see simdsse_parser_feed.
+ * values are not errors (they say why a call stopped early), negative
+ * values are. Each has its own message (simdsse_strerror). The numbers are
+ * stable; new codes get new numbers.
  */
 typedef enum simdsse_status {
     SIMDSSE_OK = 0,
-    /** A callback returned non-zero: the parser paused after that item. */
+    /** A callback returned non-zero: feed stopped right after that item. */
     SIMDSSE_PAUSED = 1,
+    /** simdsse_parser_next: the pushed chunk is used up; push the next. */
+    SIMDSSE_NEED_INPUT = 2,
+    /** A callback reset the object: the call stopped right after that
+     *  callback and the rest of the chunk was not read (see "Callbacks"). */
+    SIMDSSE_RESET = 3,
+    /** A callback destroyed the object: it is freed now, do not use it;
+     *  the rest of the chunk was not read. */
+    SIMDSSE_DESTROYED = 4,
 
     /** A line was longer than max_line_length bytes (terminator excluded). */
     SIMDSSE_ERR_LINE_TOO_LONG = -1,
@@ -79,26 +125,62 @@ typedef enum simdsse_status {
     SIMDSSE_ERR_TYPE_TOO_LONG = -3,
     /** An `id` field value was longer than max_id_length bytes. */
     SIMDSSE_ERR_ID_TOO_LONG = -4,
-    /** The allocator failed. The parser must be reset before reuse. */
+    /** The allocator failed. A parser must be reset before reuse. */
     SIMDSSE_ERR_NO_MEMORY = -5,
-    /** A NULL pointer or an impossible option was passed. */
+    /** A NULL pointer, an impossible option, or an options struct whose
+     *  size this library cannot read (see "Growable structs"). */
     SIMDSSE_ERR_INVALID_ARGUMENT = -6,
     /** No kernel has that name. */
     SIMDSSE_ERR_UNKNOWN_KERNEL = -7,
     /** The kernel exists but this CPU (or this build) cannot run it. */
     SIMDSSE_ERR_KERNEL_UNSUPPORTED = -8,
-    /** feed after finish, or after an SIMDSSE_ERR_NO_MEMORY: call reset. */
+    /** Input after finish, or after SIMDSSE_ERR_NO_MEMORY: call reset. */
     SIMDSSE_ERR_NEEDS_RESET = -9,
     /** The writer was given a value that cannot be written (see writer). */
     SIMDSSE_ERR_INVALID_FIELD = -10,
-    /** A caller-supplied output buffer is too small. */
-    SIMDSSE_ERR_BUFFER_TOO_SMALL = -11
+    /** A caller-supplied output buffer is too small; *len says how big it
+     *  must be. */
+    SIMDSSE_ERR_BUFFER_TOO_SMALL = -11,
+    /** A call a callback may not make on the object that called it (feed,
+     *  finish, push, next, trim): nothing was done (see "Callbacks"). */
+    SIMDSSE_ERR_IN_CALLBACK = -12,
+    /** feed, push or finish while a pushed chunk is not used up: call
+     *  simdsse_parser_next until SIMDSSE_NEED_INPUT (or reset). */
+    SIMDSSE_ERR_INPUT_PENDING = -13
 } simdsse_status;
 
 /** A static, human-readable message for a status ("line too long", ...). */
 SIMDSSE_API const char *simdsse_strerror(int status);
 
-/* MARK: - Events */
+/* MARK: - Growable structs
+ *
+ * Every struct the caller fills for the library to read (parser, writer and
+ * validator options, the allocator) and every struct the library fills in
+ * the caller's memory (simdsse_validation) begins with `size_t size`: the
+ * sizeof of the struct as the caller's copy of this header declares it. Its
+ * simdsse_T_init() sets it, and every field, to the defaults; change fields
+ * after that. (A struct filled by hand must set size = sizeof itself.)
+ *
+ * Later versions add fields only at the end. The library then:
+ *  - reads, or writes, only the first `size` bytes: fields past them (added
+ *    after the caller was built) take their defaults;
+ *  - refuses a size below the first layout (0.2.0) or an odd one with
+ *    SIMDSSE_ERR_INVALID_ARGUMENT;
+ *  - accepts a size above its own (a caller built against a newer header)
+ *    only when every byte it does not know is zero, so an option this
+ *    library lacks is refused, never silently ignored. Fields added later
+ *    therefore mean "the default" when zero, and the *_init functions zero
+ *    padding too.
+ *
+ * Structs the library fills in its own memory and hands out (event, item,
+ * error, diagnostic) carry no size: their memory is the library's, so they
+ * can grow without one. simdsse_event is also filled by callers for the
+ * writer: the writer reads type, data, id, retry and has_retry (the
+ * standard's fixed field set) and will never read a field added after them,
+ * so an event built against an older header stays valid.
+ */
+
+/* MARK: - Spans and events */
 
 /** Bytes in someone else's memory: not NUL-terminated, may contain NUL. */
 typedef struct simdsse_span {
@@ -107,44 +189,77 @@ typedef struct simdsse_span {
 } simdsse_span;
 
 /**
- * A dispatched event, as the standard's "dispatch the event" builds it.
- * All spans are valid only until the callback returns: copy what you keep.
- * A single-line data value that lies inside one fed chunk points straight
- * into the caller's buffer (no copy); other values point into the parser.
+ * One event: what the parser dispatches, and what the writer writes. A
+ * proxy may hand a parsed event straight to the writer, which then writes a
+ * stream that reads back as that event.
+ *
+ * Parsed (on_event, or a SIMDSSE_ITEM_EVENT), as the standard's "dispatch
+ * the event" builds it: no span is NULL; `type` is the event type buffer or
+ * "message" when that is empty; `data` is the data lines joined with LF,
+ * final LF removed; `id` is the last event ID string after this event;
+ * `offset` is the stream offset of the blank line that dispatched it;
+ * retry is 0 and has_retry 0 (a `retry` field is reported on its own: it
+ * sets the connection's reconnection time, not the event's). A single-line
+ * data value that lies inside one fed chunk points straight into the
+ * caller's buffer (no copy); other values point into the parser.
+ *
+ * Written (simdsse_format_event, simdsse_writer_event): zero-initialised,
+ * it has no field. A span whose ptr is NULL is absent (its len must be 0)
+ * and its line is not written; one with a non-NULL ptr and len 0 is present
+ * and empty.
+ *  - type: absent or empty, no `event` line is written; the event reads
+ *    back as "message" either way. "message" itself is written as given.
+ *  - data: absent, no `data` line, so the event sets id and retry but
+ *    dispatches nothing; present (empty too), it dispatches.
+ *  - id: present, it becomes the client's last event ID; present and
+ *    empty, it resets it (the client then sends no Last-Event-ID).
+ *  - retry: written only when has_retry is non-zero.
+ *  - offset: ignored.
+ * The writer reads the spans during the call only.
  */
 typedef struct simdsse_event {
-    simdsse_span type;  /**< the event type buffer, or "message" when empty */
-    simdsse_span data;  /**< data lines joined with LF, final LF removed */
-    simdsse_span id;    /**< the last event ID string after this event */
-    uint64_t offset;    /**< stream offset of the blank line that ended it */
+    simdsse_span type;  /**< the `event` field / the event's type */
+    simdsse_span data;  /**< the `data` lines, joined with LF */
+    simdsse_span id;    /**< the `id` field / the last event ID string */
+    uint64_t offset;    /**< parsed: stream offset of the dispatching blank line */
+    uint64_t retry;     /**< written: the `retry` field, in milliseconds */
+    int has_retry;      /**< written: non-zero to write `retry` */
 } simdsse_event;
 
 /**
- * What the parser reports. Every member may be NULL. A callback returning
- * non-zero pauses the parser right after the line that produced the item:
- * simdsse_parser_feed then returns SIMDSSE_PAUSED and says how many bytes
- * it consumed; feed the rest of the chunk to continue.
+ * A limit error: the event it was in is dropped (nothing of it is
+ * dispatched; its lines up to the blank line that ends it are skipped; id
+ * and retry fields before the offending line keep their effect), and
+ * parsing goes on. `offset` is the stream offset where the limit tripped:
+ * for a line, its first byte past max_line_length; for a field, the start
+ * of its value.
  */
-typedef struct simdsse_callbacks {
-    /** An event was dispatched. */
-    int (*on_event)(void *user, const simdsse_event *event);
-    /** A valid `retry` field set the reconnection time (milliseconds;
-     *  values above UINT64_MAX saturate to UINT64_MAX). */
-    int (*on_retry)(void *user, uint64_t milliseconds);
-    /** A comment line (one starting with ':'): the bytes after the colon,
-     *  unmodified. Heartbeats are usually comments. */
-    int (*on_comment)(void *user, simdsse_span text);
-} simdsse_callbacks;
+typedef struct simdsse_error {
+    simdsse_status status; /**< SIMDSSE_ERR_LINE/DATA/TYPE/ID_TOO_LONG */
+    uint64_t offset;
+} simdsse_error;
 
-/* MARK: - Options and limits */
+/* MARK: - Allocator */
 
-/** Custom allocation. All three members must be set, or pass NULL. */
+/**
+ * Custom allocation. All three functions must be set. The library copies
+ * the struct at create: it need not outlive that call.
+ */
 typedef struct simdsse_allocator {
+    size_t size; /**< sizeof(simdsse_allocator): simdsse_allocator_init sets it */
     void *(*malloc)(void *ctx, size_t size);
     void *(*realloc)(void *ctx, void *ptr, size_t old_size, size_t new_size);
     void (*free)(void *ctx, void *ptr, size_t size);
     void *ctx;
 } simdsse_allocator;
+
+/** Sets size; the functions and ctx to NULL (set them all). */
+static inline void simdsse_allocator_init(simdsse_allocator *allocator) {
+    memset(allocator, 0, sizeof *allocator);
+    allocator->size = sizeof *allocator;
+}
+
+/* MARK: - Parser options */
 
 /** Default limits: generous for real streams, fatal for hostile ones. */
 #define SIMDSSE_DEFAULT_MAX_LINE_LENGTH ((size_t)1 << 20)  /* 1 MiB */
@@ -154,83 +269,212 @@ typedef struct simdsse_allocator {
 #define SIMDSSE_DEFAULT_RETRY_MS ((uint64_t)3000)
 
 /**
- * Parser options. Start from simdsse_options_init(), then change fields.
- * A limit of SIZE_MAX means "no limit". Memory a parser holds never
- * exceeds about max_line_length + max_data_length + 2 * max_id_length +
- * max_type_length plus its fixed size, however long the stream.
+ * Parser options: the callbacks that simdsse_parser_feed calls, the limits,
+ * the kernel and the allocator. Start from simdsse_parser_options_init().
+ *
+ * Callbacks may each be NULL (that item is then not reported). Each
+ * receives `user`; returning non-zero pauses feed right after the line that
+ * produced the item (SIMDSSE_PAUSED). What a callback may call is set out
+ * in "Callbacks" below. The pull API (simdsse_parser_next) calls none of
+ * them: it returns the same items instead.
+ *
+ * Limits: SIZE_MAX means "no limit". Memory a parser holds never exceeds
+ * max_line_length + max_data_length + 2 * max_id_length + max_type_length
+ * plus its fixed size (and the pull API's fixed block, once used), however
+ * long the stream.
  */
-typedef struct simdsse_options {
-    size_t max_line_length;  /**< bytes per line, terminator excluded */
-    size_t max_data_length;  /**< bytes of data per event (joined, no final LF) */
-    size_t max_type_length;  /**< bytes of an `event` value */
-    size_t max_id_length;    /**< bytes of an `id` value */
-    uint64_t initial_retry_ms;     /**< reconnection time before any `retry` */
-    const char *kernel;      /**< NULL: best for this CPU (or $SIMDSSE_KERNEL) */
-    const simdsse_allocator *allocator; /**< NULL: malloc/realloc/free */
-} simdsse_options;
+typedef struct simdsse_parser_options {
+    size_t size; /**< set by simdsse_parser_options_init (see "Growable structs") */
 
-/** Fills *options with the defaults above. */
-SIMDSSE_API void simdsse_options_init(simdsse_options *options);
+    /** An event was dispatched. */
+    int (*on_event)(void *user, const simdsse_event *event);
+    /** A comment line (one starting with ':'): the bytes after the colon,
+     *  unmodified. Heartbeats are usually comments. */
+    int (*on_comment)(void *user, simdsse_span text);
+    /** A valid `retry` field set the reconnection time (milliseconds;
+     *  values above UINT64_MAX saturate to UINT64_MAX). */
+    int (*on_retry)(void *user, uint64_t milliseconds);
+    /** A limit dropped an event (see simdsse_error); parsing goes on. */
+    int (*on_error)(void *user, const simdsse_error *error);
+    /** Passed to every callback. */
+    void *user;
+
+    size_t max_line_length;    /**< bytes per line, terminator excluded */
+    size_t max_data_length;    /**< bytes of data per event (joined, no final LF) */
+    size_t max_type_length;    /**< bytes of an `event` value */
+    size_t max_id_length;      /**< bytes of an `id` value */
+    uint64_t initial_retry_ms; /**< reconnection time before any `retry` */
+    /** NULL: the default kernel (simdsse_kernel_default). */
+    const char *kernel;
+    /** NULL: malloc, realloc, free. Copied at create. */
+    const simdsse_allocator *allocator;
+} simdsse_parser_options;
+
+/** Fills *options with no callbacks and the defaults above. */
+static inline void simdsse_parser_options_init(simdsse_parser_options *options) {
+    memset(options, 0, sizeof *options);
+    options->size = sizeof *options;
+    options->max_line_length = SIMDSSE_DEFAULT_MAX_LINE_LENGTH;
+    options->max_data_length = SIMDSSE_DEFAULT_MAX_DATA_LENGTH;
+    options->max_type_length = SIMDSSE_DEFAULT_MAX_TYPE_LENGTH;
+    options->max_id_length = SIMDSSE_DEFAULT_MAX_ID_LENGTH;
+    options->initial_retry_ms = SIMDSSE_DEFAULT_RETRY_MS;
+}
 
 /* MARK: - Streaming parser */
 
 typedef struct simdsse_parser simdsse_parser;
 
 /**
- * Creates a parser for one stream. `callbacks` is copied; `user` is passed
- * to every callback; `options` may be NULL for the defaults. Returns NULL if
- * memory runs out or an option is invalid (an unknown or unsupported kernel
- * included: check with simdsse_kernel_supported first).
+ * Creates a parser for one stream; `options` may be NULL for the defaults
+ * (no callbacks: use the pull API). Returns NULL on failure, with the
+ * reason in *status: SIMDSSE_ERR_NO_MEMORY, SIMDSSE_ERR_INVALID_ARGUMENT
+ * (an incomplete allocator, a size this library cannot read),
+ * SIMDSSE_ERR_UNKNOWN_KERNEL or SIMDSSE_ERR_KERNEL_UNSUPPORTED.
  */
-SIMDSSE_API simdsse_parser *simdsse_parser_create(const simdsse_callbacks *callbacks, void *user,
-                                                  const simdsse_options *options);
+SIMDSSE_API simdsse_parser *simdsse_parser_create(const simdsse_parser_options *options,
+                                                  simdsse_status *status);
 
-/** Like simdsse_parser_create, but says why it failed in *status. */
-SIMDSSE_API simdsse_parser *simdsse_parser_create2(const simdsse_callbacks *callbacks, void *user,
-                                                   const simdsse_options *options,
-                                                   simdsse_status *status);
-
+/** Frees the parser. NULL is allowed. From inside a callback: deferred
+ *  until the running feed returns (it then returns SIMDSSE_DESTROYED). */
 SIMDSSE_API void simdsse_parser_destroy(simdsse_parser *parser);
 
 /**
- * Feeds the next `len` bytes of the stream, of any size (zero included).
- * Lines cut by a chunk boundary are carried over; a CR ending one chunk and
- * an LF starting the next are one line end; a UTF-8 BOM is skipped once, at
- * stream start, even when split. Callbacks run before feed returns.
+ * Feeds the next `len` bytes of the stream, of any size (zero included),
+ * and calls the callbacks for what they complete, before returning. Lines
+ * cut by a chunk boundary are carried over; a CR ending one chunk and an LF
+ * starting the next are one line end; a UTF-8 BOM is skipped once, at
+ * stream start, even when split. The caller's buffer may be reused as soon
+ * as feed returns.
  *
- * Returns SIMDSSE_OK when every byte was consumed. Otherwise *consumed (if
- * not NULL) says how many bytes were, and the status says why it stopped:
- *  - SIMDSSE_PAUSED: a callback asked; feed the rest to continue.
- *  - a limit error (SIMDSSE_ERR_*_TOO_LONG): the event being assembled is
- *    discarded (nothing of it is dispatched, lines up to its blank line are
- *    skipped; id and retry fields before the offending line keep their
- *    effect); the parser stays usable: feed the rest to continue.
- *    simdsse_parser_error_offset() says where the limit tripped.
- *  - SIMDSSE_ERR_NO_MEMORY (it outranks a pause or limit error met in the
- *    same call) / SIMDSSE_ERR_NEEDS_RESET: reset the parser.
- * The caller's buffer may be reused as soon as feed returns.
+ * Feed reads the whole chunk unless it is stopped, and *consumed (if not
+ * NULL) says how many bytes it read. Limit errors do not stop it: each
+ * drops only its own event, is reported to on_error, and parsing goes on.
+ * It returns, first match wins:
+ *  - SIMDSSE_DESTROYED / SIMDSSE_RESET: a callback destroyed or reset the
+ *    parser; the rest of the chunk was not read (see "Callbacks").
+ *  - SIMDSSE_ERR_NO_MEMORY: the allocator failed; reset the parser.
+ *  - SIMDSSE_PAUSED: a callback returned non-zero; *consumed < len unless
+ *    it was the chunk's last item. Feed the rest to continue. (Limit errors
+ *    of a paused call are reported by on_error only.)
+ *  - the first limit error of the call (SIMDSSE_ERR_*_TOO_LONG), so a
+ *    caller that only checks the return value sees it; every byte was
+ *    read and nothing else was lost.
+ *  - SIMDSSE_OK.
+ * Before reading anything it may return SIMDSSE_ERR_INVALID_ARGUMENT (NULL
+ * parser, or NULL data with a length), SIMDSSE_ERR_NEEDS_RESET (after
+ * finish or NO_MEMORY), SIMDSSE_ERR_IN_CALLBACK, or
+ * SIMDSSE_ERR_INPUT_PENDING (a pushed chunk is not used up).
+ *
+ * The loop that loses nothing is therefore the plain one:
+ *
+ *     while ((n = read(fd, buf, sizeof buf)) > 0) {
+ *         simdsse_status st = simdsse_parser_feed(p, buf, n, NULL);
+ *         if (st == SIMDSSE_ERR_NO_MEMORY) break;  // or reset and go on
+ *         // st < 0 otherwise: a limit dropped one event, the rest was parsed
+ *     }
  */
 SIMDSSE_API simdsse_status simdsse_parser_feed(simdsse_parser *parser, const void *data,
                                                size_t len, size_t *consumed);
 
 /**
  * Ends the stream. As the standard says, an event not yet ended by a blank
- * line is discarded, and so is an unterminated last line. Afterwards feed
- * returns SIMDSSE_ERR_NEEDS_RESET until simdsse_parser_reset.
+ * line is discarded, and so is an unterminated last line. Afterwards input
+ * is refused with SIMDSSE_ERR_NEEDS_RESET until simdsse_parser_reset.
+ * Returns SIMDSSE_OK, SIMDSSE_ERR_NEEDS_RESET after NO_MEMORY,
+ * SIMDSSE_ERR_INPUT_PENDING, SIMDSSE_ERR_IN_CALLBACK.
  */
 SIMDSSE_API simdsse_status simdsse_parser_finish(simdsse_parser *parser);
 
 /**
  * Starts a new stream on the same parser (a reconnection): pending lines,
- * the data and event type buffers and any error are cleared, the BOM check
- * is re-armed. The last event ID and the reconnection time survive, and the
- * last event ID buffer starts at the last event ID, as browsers do.
- * Buffers keep their capacity (see simdsse_parser_trim).
+ * a pushed chunk not used up, the data and event type buffers and any error
+ * are cleared, the BOM check is re-armed. The last event ID and the
+ * reconnection time survive, and the last event ID buffer starts at the
+ * last event ID, as browsers do. Buffers keep their capacity (see
+ * simdsse_parser_trim). From inside a callback: deferred until the running
+ * feed returns (it then returns SIMDSSE_RESET, and the rest of that chunk,
+ * which belonged to the old stream, is not read).
  */
 SIMDSSE_API void simdsse_parser_reset(simdsse_parser *parser);
 
-/** Frees buffer capacity the parser does not need for pending input. */
-SIMDSSE_API void simdsse_parser_trim(simdsse_parser *parser);
+/** Frees buffer capacity the parser does not need for pending input
+ *  (the pull API's block too, when no pushed chunk is pending). Returns
+ *  SIMDSSE_OK, or SIMDSSE_ERR_IN_CALLBACK (and frees nothing). */
+SIMDSSE_API simdsse_status simdsse_parser_trim(simdsse_parser *parser);
+
+/* MARK: - Pull API
+ *
+ * The same parser, without callbacks: push a chunk, then take what it
+ * completes one item at a time until simdsse_parser_next says it needs more
+ * input. Items are exactly what the callbacks would have been called with,
+ * in the same order, whatever the chunking, with the same zero-copy spans.
+ * A parser may switch between feed and push/next at any chunk boundary.
+ *
+ *     simdsse_parser_push(p, buf, n);
+ *     for (;;) {
+ *         const simdsse_item *it;
+ *         simdsse_status st = simdsse_parser_next(p, &it);
+ *         if (st == SIMDSSE_NEED_INPUT) break;       // read the next chunk
+ *         if (st != SIMDSSE_OK) { ...; break; }      // NO_MEMORY: reset
+ *         switch (it->kind) {
+ *         case SIMDSSE_ITEM_EVENT: ... it->event ...; break;
+ *         case SIMDSSE_ITEM_ERROR: ... it->error.status, it->error.offset ...; break;
+ *         default: break;
+ *         }
+ *     }
+ */
+
+/** What a pull item is. */
+typedef enum simdsse_item_kind {
+    SIMDSSE_ITEM_EVENT = 1,   /**< `event`: an event was dispatched (on_event) */
+    SIMDSSE_ITEM_COMMENT = 2, /**< `comment`: a comment line (on_comment) */
+    SIMDSSE_ITEM_RETRY = 3,   /**< `retry`: a valid retry field (on_retry) */
+    SIMDSSE_ITEM_ERROR = 4    /**< `error`: a limit dropped an event (on_error) */
+} simdsse_item_kind;
+
+/** One item: only the member `kind` names is meaningful. In the parser's
+ *  memory; see simdsse_parser_next for how long it lives. */
+typedef struct simdsse_item {
+    simdsse_item_kind kind;
+    simdsse_event event;  /**< SIMDSSE_ITEM_EVENT */
+    simdsse_span comment; /**< SIMDSSE_ITEM_COMMENT: the bytes after the colon */
+    uint64_t retry;       /**< SIMDSSE_ITEM_RETRY: milliseconds, saturating */
+    simdsse_error error;  /**< SIMDSSE_ITEM_ERROR */
+} simdsse_item;
+
+/**
+ * Gives the parser the next `len` bytes of the stream (any size, zero
+ * included) to read through simdsse_parser_next. Nothing is copied or read
+ * yet: data[0, len) must stay valid and unchanged until next returns
+ * SIMDSSE_NEED_INPUT (or reset or destroy). Returns SIMDSSE_OK;
+ * SIMDSSE_ERR_INPUT_PENDING if the previous chunk is not used up;
+ * SIMDSSE_ERR_NEEDS_RESET after finish or NO_MEMORY;
+ * SIMDSSE_ERR_NO_MEMORY if the pull API's fixed block (allocated by the
+ * first push, a few KiB) cannot be allocated, the parser being unchanged;
+ * SIMDSSE_ERR_INVALID_ARGUMENT; SIMDSSE_ERR_IN_CALLBACK.
+ */
+SIMDSSE_API simdsse_status simdsse_parser_push(simdsse_parser *parser, const void *data,
+                                               size_t len);
+
+/**
+ * Takes the next item of the pushed chunk. Returns SIMDSSE_OK and points
+ * *item at it; or SIMDSSE_NEED_INPUT (and *item = NULL) when the chunk is
+ * used up: everything in it has been returned and its bytes are no longer
+ * needed (a line it ends without a line end is carried over). Limit errors
+ * are items (SIMDSSE_ITEM_ERROR), not statuses: parsing goes on past them.
+ * After SIMDSSE_ERR_NO_MEMORY (items before the failure have all been
+ * returned) the parser must be reset. Also SIMDSSE_ERR_NEEDS_RESET,
+ * SIMDSSE_ERR_INVALID_ARGUMENT, SIMDSSE_ERR_IN_CALLBACK.
+ *
+ * *item and the spans in it stay valid until the next call on this parser
+ * other than the getters below. The getters (last event ID, reconnection
+ * time) answer as a callback for that item would see them.
+ */
+SIMDSSE_API simdsse_status simdsse_parser_next(simdsse_parser *parser,
+                                               const simdsse_item **item);
+
+/* MARK: - Parser state (getters; allowed in callbacks) */
 
 /** The last event ID string (set when an event is dispatched). */
 SIMDSSE_API simdsse_span simdsse_parser_last_event_id(const simdsse_parser *parser);
@@ -238,12 +482,10 @@ SIMDSSE_API simdsse_span simdsse_parser_last_event_id(const simdsse_parser *pars
 /** The reconnection time in milliseconds (initial_retry_ms until `retry`). */
 SIMDSSE_API uint64_t simdsse_parser_retry(const simdsse_parser *parser);
 
-/** Stream bytes consumed so far (the BOM included). */
+/** Stream bytes of the chunks fed, or pushed and used up, so far (the BOM
+ *  included). In a callback, or between next calls, it is the stream
+ *  offset at which the current chunk starts. */
 SIMDSSE_API uint64_t simdsse_parser_offset(const simdsse_parser *parser);
-
-/** Stream offset at which the last limit error tripped: for a line, the
- *  first byte past max_line_length; for a field, the start of its value. */
-SIMDSSE_API uint64_t simdsse_parser_error_offset(const simdsse_parser *parser);
 
 /** Bytes of heap the parser holds now (its own struct and buffers). */
 SIMDSSE_API size_t simdsse_parser_memory(const simdsse_parser *parser);
@@ -252,12 +494,33 @@ SIMDSSE_API size_t simdsse_parser_memory(const simdsse_parser *parser);
 SIMDSSE_API const char *simdsse_parser_kernel(const simdsse_parser *parser);
 
 /**
- * Parses a whole stream in one call: create, feed, finish, destroy.
- * Returns the first error, SIMDSSE_PAUSED if a callback stopped it, or OK.
+ * Parses a whole stream in one call: create, feed, finish, destroy, with
+ * the callbacks of `options` (NULL: defaults, which report nothing). Goes
+ * on past limit errors. Returns what feed would (the first limit error,
+ * SIMDSSE_PAUSED if a callback stopped it, SIMDSSE_ERR_NO_MEMORY), or a
+ * create error.
  */
 SIMDSSE_API simdsse_status simdsse_parse(const void *data, size_t len,
-                                         const simdsse_callbacks *callbacks, void *user,
-                                         const simdsse_options *options);
+                                         const simdsse_parser_options *options);
+
+/* MARK: - Callbacks: what they may call
+ *
+ * While feed runs a parser's callbacks (or validator feed/finish runs
+ * on_diagnostic), that object is "in a callback". There:
+ *  - allowed: every getter (simdsse_parser_last_event_id, _retry, _offset,
+ *    _memory, _kernel; simdsse_validator_result), pausing by returning
+ *    non-zero, and anything on other objects (another parser, a writer);
+ *  - refused with SIMDSSE_ERR_IN_CALLBACK, changing nothing: feed, finish,
+ *    push, next and trim on that parser; validator feed and finish;
+ *  - deferred: reset and destroy. The callback returns normally (its
+ *    return value no longer matters), the call that ran it stops right
+ *    after it without reading the rest of its chunk, does the reset or
+ *    destroy, and returns SIMDSSE_RESET or SIMDSSE_DESTROYED (destroy wins
+ *    if both were asked for); *consumed counts the bytes read before. The
+ *    spans the callback was given stay valid until it returns, as always.
+ * This is what a "reconnect on error" handler needs: reset (or destroy)
+ * from on_error or on_event, then start the next connection's stream.
+ */
 
 /* MARK: - Kernels */
 
@@ -272,28 +535,31 @@ SIMDSSE_API const char *simdsse_kernel_name_at(size_t index);
 /** SIMDSSE_OK if this CPU can run the named kernel, or why not. */
 SIMDSSE_API simdsse_status simdsse_kernel_supported(const char *name);
 
-/** The kernel parsers use by default: $SIMDSSE_KERNEL if set and usable,
- *  else the best this CPU runs. */
+/** The kernel parsers and writers use by default: $SIMDSSE_KERNEL if set
+ *  and usable, else the best this CPU runs. */
 SIMDSSE_API const char *simdsse_kernel_default(void);
 
 /* MARK: - JSON rendering */
 
 /**
  * Renders an event as one JSON object, {"event":..,"data":..,"id":..},
- * with no newline. Strings are decoded as a browser decodes the stream
- * (UTF-8, each invalid sequence becoming U+FFFD per the WHATWG Encoding
- * standard) and escaped as JSON requires: `"` `\\` `\b` `\f` `\n` `\r` `\t`,
- * other controls as \u00xx; everything else is written as UTF-8. Writes
- * at most `cap` bytes and returns the length of the whole rendering (like
- * snprintf, without the NUL): call with cap 0 to size the buffer.
+ * with no newline, into out[0, cap), and stores its length in *len. No NUL
+ * is appended. Strings are decoded as a browser decodes the stream (UTF-8,
+ * each invalid sequence becoming U+FFFD per the WHATWG Encoding standard)
+ * and escaped as JSON requires: `"` `\\` `\b` `\f` `\n` `\r` `\t`, other
+ * controls as \u00xx; everything else is written as UTF-8. An absent (NULL)
+ * span renders as "". Returns SIMDSSE_OK; SIMDSSE_ERR_BUFFER_TOO_SMALL with
+ * the exact size needed in *len (out[0, cap) then holds its first bytes);
+ * SIMDSSE_ERR_INVALID_ARGUMENT (NULL event or len, NULL out with a cap, a
+ * NULL span with a length).
  */
-SIMDSSE_API size_t simdsse_event_to_json(const simdsse_event *event, char *out, size_t cap);
+SIMDSSE_API simdsse_status simdsse_format_json(const simdsse_event *event, char *out, size_t cap,
+                                               size_t *len);
 
-/**
- * Appends one JSON string literal (quotes included) for `len` bytes of
- * `text`, decoded and escaped as above. Same return convention.
- */
-SIMDSSE_API size_t simdsse_json_string(const char *text, size_t len, char *out, size_t cap);
+/** One JSON string literal (quotes included) for text[0, text_len),
+ *  decoded and escaped as above; returns and *len as simdsse_format_json. */
+SIMDSSE_API simdsse_status simdsse_format_json_string(const char *text, size_t text_len,
+                                                      char *out, size_t cap, size_t *len);
 
 /* MARK: - Writer */
 
@@ -329,7 +595,7 @@ SIMDSSE_API size_t simdsse_json_string(const char *text, size_t len, char *out, 
  * the byte order mark a parser would strip. The writer sets no length
  * limits: a reader's own (max_line_length, ...) may still refuse a value.
  *
- *     simdsse_fields ev = {0};
+ *     simdsse_event ev = {0};   // no field yet
  *     ev.type = (simdsse_span){"delta", 5};
  *     ev.data = (simdsse_span){json, json_len};
  *     size_t n;
@@ -342,6 +608,7 @@ SIMDSSE_API size_t simdsse_json_string(const char *text, size_t len, char *out, 
  * default kernel (simdsse_kernel_default). A writer is used by one thread at
  * a time; writers share no state.
  */
+
 
 /** Flags for the writer calls, OR-ed together; 0 is the strict default. */
 typedef enum simdsse_write_flags {
@@ -356,66 +623,46 @@ typedef enum simdsse_write_flags {
 } simdsse_write_flags;
 
 /**
- * The fields of one event to write. Zero-initialised, it has none. A span
- * whose ptr is NULL is absent (its len must be 0) and its line is not
- * written; a span with a non-NULL ptr and len 0 is present and empty.
- *  - type: absent or empty, no `event` line is written; the event reads
- *    back as "message" either way. "message" itself is written as given.
- *  - data: absent, no `data` line, so the event sets id and retry but
- *    dispatches nothing; present (empty too), it dispatches.
- *  - id: present, it becomes the client's last event ID; present and
- *    empty, it resets it (the client then sends no Last-Event-ID).
- *  - retry: written only when has_retry is non-zero.
- * The spans are read during the call only.
+ * Writes `event` (see simdsse_event for which fields are written) into
+ * out[0, cap), for instance straight into a socket buffer, and stores the
+ * number of bytes written in *len. No NUL is appended. out may be NULL when
+ * cap is 0. Returns SIMDSSE_OK; SIMDSSE_ERR_BUFFER_TOO_SMALL with the exact
+ * size it needs in *len (call with cap 0 to size a buffer; out[0, cap) may
+ * then hold the first bytes of the event, and nothing past cap is written);
+ * SIMDSSE_ERR_INVALID_FIELD for a value `flags` does not allow, and
+ * SIMDSSE_ERR_INVALID_ARGUMENT for a NULL event or len, a span with a NULL
+ * ptr and a length, or an unknown flag: on those two nothing is written
+ * and *len is 0.
  */
-typedef struct simdsse_fields {
-    simdsse_span type;  /**< the `event` field */
-    simdsse_span data;  /**< any bytes; split into one `data` line per line */
-    simdsse_span id;    /**< the `id` field */
-    uint64_t retry;     /**< the `retry` field, in milliseconds */
-    int has_retry;      /**< non-zero: write `retry` */
-} simdsse_fields;
-
-/**
- * Stores in *size the exact number of bytes simdsse_format_event would
- * write for `event` with `flags`. Fails, with *size set to 0, with
- * SIMDSSE_ERR_INVALID_FIELD for a value `flags` does not allow, and with
- * SIMDSSE_ERR_INVALID_ARGUMENT for a NULL pointer, a span with a NULL ptr
- * and a length, or an unknown flag.
- */
-SIMDSSE_API simdsse_status simdsse_event_size(const simdsse_fields *event, unsigned flags,
-                                              size_t *size);
-
-/**
- * Writes `event` into out[0, cap), for instance straight into a socket
- * buffer, and stores the number of bytes written in *len (if not NULL).
- * No NUL is appended. out may be NULL when cap is 0.
- * If the event does not fit, returns SIMDSSE_ERR_BUFFER_TOO_SMALL and
- * stores in *len the exact size it needs; out[0, cap) may then hold the
- * first bytes of the event, and nothing past cap is written. On the errors of
- * simdsse_event_size nothing is written and *len is 0.
- */
-SIMDSSE_API simdsse_status simdsse_format_event(const simdsse_fields *event, unsigned flags,
+SIMDSSE_API simdsse_status simdsse_format_event(const simdsse_event *event, unsigned flags,
                                                 char *out, size_t cap, size_t *len);
-
-/**
- * Stores in *size the exact number of bytes simdsse_format_comment would
- * write. `text` may be NULL when `text_len` is 0 (a bare ":" heartbeat).
- * Errors as simdsse_event_size (SIMDSSE_ERR_INVALID_FIELD only under
- * SIMDSSE_WRITE_ONE_LINE_COMMENT).
- */
-SIMDSSE_API simdsse_status simdsse_comment_size(const char *text, size_t text_len, unsigned flags,
-                                                size_t *size);
 
 /**
  * Writes a comment, `:TEXT\n`, into out[0, cap): one comment line per line
  * of `text` (split at CR, LF and CRLF) unless SIMDSSE_WRITE_ONE_LINE_COMMENT
- * is set. Comments dispatch nothing; proxies and clients use them as
- * heartbeats. Returns and *len as simdsse_format_event.
+ * is set. `text` may be NULL when `text_len` is 0 (a bare ":" heartbeat).
+ * Comments dispatch nothing; proxies and clients use them as heartbeats.
+ * Returns and *len as simdsse_format_event (SIMDSSE_ERR_INVALID_FIELD only
+ * under SIMDSSE_WRITE_ONE_LINE_COMMENT).
  */
 SIMDSSE_API simdsse_status simdsse_format_comment(const char *text, size_t text_len,
                                                   unsigned flags, char *out, size_t cap,
                                                   size_t *len);
+
+/** Writer options. Start from simdsse_writer_options_init(). */
+typedef struct simdsse_writer_options {
+    size_t size; /**< set by simdsse_writer_options_init (see "Growable structs") */
+    /** NULL: the default kernel (simdsse_kernel_default). */
+    const char *kernel;
+    /** NULL: malloc, realloc, free. Copied at create. */
+    const simdsse_allocator *allocator;
+} simdsse_writer_options;
+
+/** Fills *options with the defaults: default kernel and allocator. */
+static inline void simdsse_writer_options_init(simdsse_writer_options *options) {
+    memset(options, 0, sizeof *options);
+    options->size = sizeof *options;
+}
 
 /**
  * A writer: an output buffer that events and comments are appended to,
@@ -425,12 +672,11 @@ SIMDSSE_API simdsse_status simdsse_format_comment(const char *text, size_t text_
 typedef struct simdsse_writer simdsse_writer;
 
 /**
- * Creates a writer with an empty buffer. Of `options` (NULL for the
- * defaults) it uses only `allocator` and `kernel`. Returns NULL if memory
- * runs out or an option is invalid, with the reason in *status (if not
- * NULL; SIMDSSE_OK on success).
+ * Creates a writer with an empty buffer; `options` may be NULL for the
+ * defaults. Returns NULL on failure, with the reason in *status (as
+ * simdsse_parser_create; SIMDSSE_OK on success).
  */
-SIMDSSE_API simdsse_writer *simdsse_writer_create(const simdsse_options *options,
+SIMDSSE_API simdsse_writer *simdsse_writer_create(const simdsse_writer_options *options,
                                                   simdsse_status *status);
 
 /** Frees the writer and its buffer. NULL is allowed. */
@@ -438,11 +684,11 @@ SIMDSSE_API void simdsse_writer_destroy(simdsse_writer *writer);
 
 /**
  * Appends `event`, formatted as simdsse_format_event does. On any error
- * (those of simdsse_event_size, or SIMDSSE_ERR_NO_MEMORY) the output is
- * left exactly as it was.
+ * (SIMDSSE_ERR_INVALID_FIELD, SIMDSSE_ERR_INVALID_ARGUMENT,
+ * SIMDSSE_ERR_NO_MEMORY) the output is left exactly as it was.
  */
 SIMDSSE_API simdsse_status simdsse_writer_event(simdsse_writer *writer,
-                                                const simdsse_fields *event, unsigned flags);
+                                                const simdsse_event *event, unsigned flags);
 
 /** Appends a comment, as simdsse_format_comment; all or nothing, as above. */
 SIMDSSE_API simdsse_status simdsse_writer_comment(simdsse_writer *writer, const char *text,
@@ -484,8 +730,12 @@ SIMDSSE_API const char *simdsse_writer_kernel(const simdsse_writer *writer);
  *                 simdsse_diagnostic_code_name(d->code));
  *         return 0;                       // non-zero: report nothing more
  *     }
+ *     simdsse_validator_options o;
+ *     simdsse_validator_options_init(&o);
+ *     o.on_diagnostic = show;
  *     simdsse_validation r;
- *     simdsse_validate(buf, len, show, NULL, NULL, &r);
+ *     simdsse_validation_init(&r);
+ *     simdsse_validate(buf, len, &o, &r);
  *     if (r.errors) ...
  *
  * It reads the stream as the standard does (one BOM stripped at stream
@@ -587,12 +837,14 @@ typedef struct simdsse_diagnostic {
  *  validation, and its counts, go on to the end of the stream). */
 typedef int (*simdsse_diagnostic_fn)(void *user, const simdsse_diagnostic *diagnostic);
 
+
 #define SIMDSSE_DEFAULT_LONG_LINE ((size_t)64 << 10)          /* 64 KiB */
 #define SIMDSSE_DEFAULT_MAX_RETRY_MS ((uint64_t)2147483647)   /* 2^31 - 1 */
 #define SIMDSSE_DEFAULT_MAX_DIAGNOSTICS ((uint64_t)1000)
 
 /** Validator options. Start from simdsse_validator_options_init(). */
 typedef struct simdsse_validator_options {
+    size_t size; /**< set by simdsse_validator_options_init (see "Growable structs") */
     simdsse_diagnostic_fn on_diagnostic; /**< NULL: only count */
     void *user;                          /**< passed to on_diagnostic */
     /** long-line above this many bytes (terminator excluded); SIZE_MAX: never. */
@@ -603,15 +855,24 @@ typedef struct simdsse_validator_options {
     uint64_t max_retry_ms;
     /** Report at most this many diagnostics; later ones are only counted. */
     uint64_t max_diagnostics;
-    const simdsse_allocator *allocator; /**< NULL: malloc/free */
+    /** NULL: malloc, realloc, free. Copied at create. */
+    const simdsse_allocator *allocator;
 } simdsse_validator_options;
 
 /** Fills *options with the defaults: no callback, the SIMDSSE_DEFAULT_*
  *  thresholds above, the default allocator. */
-SIMDSSE_API void simdsse_validator_options_init(simdsse_validator_options *options);
+static inline void simdsse_validator_options_init(simdsse_validator_options *options) {
+    memset(options, 0, sizeof *options);
+    options->size = sizeof *options;
+    options->long_line = SIMDSSE_DEFAULT_LONG_LINE;
+    options->max_retry_ms = SIMDSSE_DEFAULT_MAX_RETRY_MS;
+    options->max_diagnostics = SIMDSSE_DEFAULT_MAX_DIAGNOSTICS;
+}
 
-/** What a validation found so far. */
+/** What a validation found so far. The library fills it in the caller's
+ *  memory, so it is growable: start from simdsse_validation_init(). */
 typedef struct simdsse_validation {
+    size_t size;       /**< set by simdsse_validation_init (see "Growable structs") */
     uint64_t errors;   /**< diagnostics of severity error, reported or not */
     uint64_t warnings; /**< diagnostics of severity warning, reported or not */
     uint64_t events;   /**< events a browser dispatches (as the parser does,
@@ -619,54 +880,67 @@ typedef struct simdsse_validation {
     uint64_t reported; /**< diagnostics passed to on_diagnostic */
 } simdsse_validation;
 
+/** Sets size and every count to 0. */
+static inline void simdsse_validation_init(simdsse_validation *result) {
+    memset(result, 0, sizeof *result);
+    result->size = sizeof *result;
+}
+
 typedef struct simdsse_validator simdsse_validator;
 
 /**
  * Creates a validator for one stream; `options` may be NULL for the
- * defaults (and then reports nothing: counts only). Returns NULL if memory
- * runs out or the allocator is incomplete, with the reason in *status (if
- * not NULL; SIMDSSE_OK on success). The only allocation is this one.
+ * defaults (and then reports nothing: counts only). Returns NULL on
+ * failure, with the reason in *status (SIMDSSE_ERR_NO_MEMORY,
+ * SIMDSSE_ERR_INVALID_ARGUMENT; SIMDSSE_OK on success). The only
+ * allocation is this one.
  */
 SIMDSSE_API simdsse_validator *simdsse_validator_create(const simdsse_validator_options *options,
                                                         simdsse_status *status);
 
-/** Frees the validator. NULL is allowed. */
+/** Frees the validator. NULL is allowed. From inside on_diagnostic:
+ *  deferred until the running feed or finish returns (SIMDSSE_DESTROYED). */
 SIMDSSE_API void simdsse_validator_destroy(simdsse_validator *validator);
 
 /**
  * Checks the next `len` bytes of the stream, of any size (zero included);
  * diagnostics found in them are reported before it returns. Every byte is
- * always consumed. SIMDSSE_ERR_NEEDS_RESET after finish;
- * SIMDSSE_ERR_INVALID_ARGUMENT for a NULL validator, or NULL data with a
- * length.
+ * consumed, unless on_diagnostic reset or destroyed the validator
+ * (SIMDSSE_RESET, SIMDSSE_DESTROYED: the rest of the chunk is not checked).
+ * SIMDSSE_ERR_NEEDS_RESET after finish; SIMDSSE_ERR_IN_CALLBACK from inside
+ * on_diagnostic; SIMDSSE_ERR_INVALID_ARGUMENT for a NULL validator, or NULL
+ * data with a length.
  */
 SIMDSSE_API simdsse_status simdsse_validator_feed(simdsse_validator *validator, const void *data,
                                                   size_t len);
 
 /** Ends the stream: reports what only the end shows (unterminated-event,
- *  a UTF-8 sequence cut short). Afterwards feed needs a reset. */
+ *  a UTF-8 sequence cut short). Afterwards feed needs a reset. Returns as
+ *  feed does. */
 SIMDSSE_API simdsse_status simdsse_validator_finish(simdsse_validator *validator);
 
 /** Starts a new stream: positions, counts and all state back to the start;
- *  the options stay. */
+ *  the options stay. From inside on_diagnostic: deferred until the running
+ *  feed or finish returns (SIMDSSE_RESET). */
 SIMDSSE_API void simdsse_validator_reset(simdsse_validator *validator);
 
-/** Counts so far (all zero for NULL). */
-SIMDSSE_API simdsse_validation simdsse_validator_result(const simdsse_validator *validator);
-
-/** Events dispatched so far, by the standard's rule: a blank line after at
- *  least one data line. Equals what a parser fed the same bytes (with no
- *  limit tripped) has dispatched, after every feed, whatever the chunks. */
-SIMDSSE_API uint64_t simdsse_validator_events(const simdsse_validator *validator);
+/**
+ * Stores the counts so far in *result (the fields its size covers).
+ * `events` equals what a parser fed the same bytes (with no limit tripped)
+ * has dispatched, after every feed, whatever the chunks. Returns
+ * SIMDSSE_OK, or SIMDSSE_ERR_INVALID_ARGUMENT (NULL argument, a size this
+ * library cannot write). Allowed in on_diagnostic.
+ */
+SIMDSSE_API simdsse_status simdsse_validator_result(const simdsse_validator *validator,
+                                                    simdsse_validation *result);
 
 /**
  * Validates a whole stream in one call: create (on the stack, nothing is
- * allocated), feed, finish. `on_diagnostic` and `user` replace those of
- * `options` (which may be NULL). Stores the counts in *result if not NULL.
- * Returns SIMDSSE_OK, or SIMDSSE_ERR_INVALID_ARGUMENT.
+ * allocated), feed, finish, with the callback of `options` (NULL: count
+ * only). Stores the counts in *result if not NULL. Returns SIMDSSE_OK, or
+ * SIMDSSE_ERR_INVALID_ARGUMENT.
  */
 SIMDSSE_API simdsse_status simdsse_validate(const void *data, size_t len,
-                                            simdsse_diagnostic_fn on_diagnostic, void *user,
                                             const simdsse_validator_options *options,
                                             simdsse_validation *result);
 
