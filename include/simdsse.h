@@ -164,7 +164,7 @@ SIMDSSE_API const char *simdsse_strerror(int status);
  * Later versions add fields only at the end. The library then:
  *  - reads, or writes, only the first `size` bytes: fields past them (added
  *    after the caller was built) take their defaults;
- *  - refuses a size below the first layout (0.2.0) or an odd one with
+ *  - refuses a size below the first layout (0.2.0) with
  *    SIMDSSE_ERR_INVALID_ARGUMENT;
  *  - accepts a size above its own (a caller built against a newer header)
  *    only when every byte it does not know is zero, so an option this
