@@ -212,8 +212,11 @@ SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull
          * lines; borrowed from the chunk, it lasts until NEED_INPUT. (The
          * id lies in last_id, which only the next commit, above, frees
          * for rewriting.) */
-        bool lasting = !(ev->data.len && ev->data.ptr == p->data_store.ptr) &&
-                       ev->type.ptr != p->type_store.ptr;
+        bool lasting = true;
+        if (SSE_UNLIKELY(p->stored)) {
+            p->stored = false;
+            lasting = false;
+        }
         return sse_queued(p, lasting);
     }
     local.retry = 0;
@@ -277,6 +280,7 @@ static sse_step data_append(simdsse_parser *p, const char *v, size_t vlen, size_
     }
     p->data.ptr = s->ptr;
     p->data.len = need;
+    p->stored = true;
     return 0;
 }
 
@@ -492,11 +496,13 @@ bool simdsse__pin(simdsse_parser *p) {
         if (!sse_store_set(&p->alloc, &p->data_store, p->data.ptr, p->data.len, p->max_data))
             return false;
         p->data.ptr = p->data_store.ptr;
+        p->stored = true;
     }
     if (p->type.len && p->type.ptr != p->type_store.ptr) {
         if (!sse_store_set(&p->alloc, &p->type_store, p->type.ptr, p->type.len, p->max_type))
             return false;
         p->type.ptr = p->type_store.ptr;
+        p->stored = true;
     }
     return true;
 }
