@@ -39,7 +39,7 @@ simdsse_status simdsse_parser_push(simdsse_parser *p, const void *data, size_t l
     if (!s) {
         s = p->alloc.malloc(p->alloc.ctx, sizeof *s);
         if (!s) return SIMDSSE_ERR_NO_MEMORY; /* nothing changed: push again later */
-        memset(s, 0, sizeof *s);              /* events' retry and has_retry stay 0 */
+        memset(s, 0, sizeof *s);
         p->pull = s;
     }
     sse_drive d = {data, len, 0, s->recs, SSE_PULL_RECS, 0, 0, 0, 0};

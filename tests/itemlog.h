@@ -59,8 +59,6 @@ static IL_UNUSED void log_event(itemlog *l, const simdsse_event *e) {
     log_span(l, e->data);
     log_span(l, e->id);
     log_u64(l, e->offset);
-    log_u64(l, e->retry);
-    log_u64(l, (uint64_t)e->has_retry);
     log_state(l);
 }
 

@@ -94,7 +94,7 @@ int main(void) {
     simdsse_writer *w = simdsse_writer_create(GUARDED_COPY(simdsse_writer_options, &wo), &st);
     CHECK(w && st == SIMDSSE_OK && strcmp(simdsse_writer_kernel(w), "scalar") == 0,
           "writer from the old layout: %s", simdsse_strerror(st));
-    simdsse_event ev = {{NULL, 0}, {"x", 1}, {NULL, 0}, 0, 0, 0};
+    simdsse_event ev = {{NULL, 0}, {"x", 1}, {NULL, 0}, 0};
     CHECK(simdsse_writer_event(w, &ev, 0) == SIMDSSE_OK && simdsse_writer_output(w).len == 9,
           "writer writes");
     simdsse_writer_destroy(w);
