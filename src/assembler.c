@@ -485,7 +485,8 @@ sse_step simdsse__assemble_pull(simdsse_parser *p, const char *base, size_t blen
 sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, uint64_t offset) {
     p->src_end = s + len;
     /* "If the line is empty (a blank line): Dispatch the event." */
-    if (p->pulling) return len == 0 ? dispatch(p, offset, true) : line_pull(p, s, len, offset, true);
+    if (p->pulling)
+        return len == 0 ? dispatch(p, offset, true) : line_pull(p, s, len, offset, true);
     return len == 0 ? dispatch(p, offset, false) : line_cb(p, s, len, offset);
 }
 

@@ -79,11 +79,12 @@ static int act(ctx *c, char tag) {
     switch (c->action) {
     case ACT_TRY_FORBIDDEN: {
         size_t used = 99;
-        CHECK(simdsse_parser_feed(p, "data: x\n\n", 9, &used) == SIMDSSE_ERR_IN_CALLBACK && used == 0,
+        CHECK(simdsse_parser_feed(p, "data: x\n\n", 9, &used) == SIMDSSE_ERR_IN_CALLBACK &&
+                  used == 0,
               "%c: feed from a callback is refused", tag);
         CHECK(simdsse_parser_finish(p) == SIMDSSE_ERR_IN_CALLBACK, "%c: finish refused", tag);
-        CHECK(simdsse_parser_push(p, "data: x\n\n", 9) == SIMDSSE_ERR_IN_CALLBACK, "%c: push refused",
-              tag);
+        CHECK(simdsse_parser_push(p, "data: x\n\n", 9) == SIMDSSE_ERR_IN_CALLBACK,
+              "%c: push refused", tag);
         const simdsse_item *it = NULL;
         CHECK(simdsse_parser_next(p, &it) == SIMDSSE_ERR_IN_CALLBACK && it == NULL,
               "%c: next (the macro) refused", tag);
@@ -141,7 +142,8 @@ static int cb_comment(void *user, simdsse_span text) {
 }
 static int cb_retry(void *user, uint64_t ms) {
     ctx *c = user;
-    CHECK(simdsse_parser_retry(c->log.parser) == ms, "in on_retry the retry getter is the new time");
+    CHECK(simdsse_parser_retry(c->log.parser) == ms,
+          "in on_retry the retry getter is the new time");
     log_retry(&c->log, ms);
     return act(c, 'R');
 }

@@ -123,7 +123,8 @@ static void add_hostile(void) {
     add_text("hostile/retry-every-event", &t);
     for (int i = 0; i < 100; i++) text_str(&t, "data: a\ndata: bb\ndata: ccc\n\ndata: single\n\n");
     add_text("hostile/multi-line-data", &t);
-    for (int i = 0; i < 100; i++) text_str(&t, "event: t\ndata: 1\n\nevent: tt\ndata: 2\ndata: 3\n\n");
+    for (int i = 0; i < 100; i++)
+        text_str(&t, "event: t\ndata: 1\n\nevent: tt\ndata: 2\ndata: 3\n\n");
     add_text("hostile/types", &t);
     for (int i = 0; i < 300; i++) text_str(&t, "data: x\n\n");
     add_text("hostile/tiny-events", &t);
@@ -263,7 +264,8 @@ static void run(const input *in, const simdsse_parser_options *base, const char 
         if (!pull) {
             size_t used = 0;
             st = simdsse_parser_feed(p, b, n, &used);
-            CHECK(st == SIMDSSE_OK || (st <= SIMDSSE_ERR_LINE_TOO_LONG && st >= SIMDSSE_ERR_ID_TOO_LONG),
+            CHECK(st == SIMDSSE_OK ||
+                      (st <= SIMDSSE_ERR_LINE_TOO_LONG && st >= SIMDSSE_ERR_ID_TOO_LONG),
                   "%s: feed returned %s", in->name, simdsse_strerror(st));
             CHECK(used == n, "%s: feed consumed %zu of %zu", in->name, used, n);
         } else {
@@ -366,7 +368,8 @@ static void contract(void) {
     CHECK(simdsse_parser_finish(p) == SIMDSSE_ERR_INPUT_PENDING, "finish while pending");
     CHECK(simdsse_parser_next(p, &it) == SIMDSSE_OK && it->kind == SIMDSSE_ITEM_EVENT,
           "first event");
-    CHECK(it->event.data.ptr == chunk + 18 && it->event.data.len == 5, "data points into the chunk");
+    CHECK(it->event.data.ptr == chunk + 18 && it->event.data.len == 5,
+          "data points into the chunk");
     CHECK(it->event.type.ptr == chunk + 7 && it->event.type.len == 4, "type points into the chunk");
     CHECK(it->event.offset == 24, "offset of the blank line");
     CHECK(simdsse_parser_offset(p) == 0, "offset is the chunk's start while its items are taken");

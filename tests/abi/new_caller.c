@@ -53,7 +53,8 @@ int main(void) {
 
     simdsse_validator_options vo;
     simdsse_validator_options_init(&vo);
-    simdsse_validator *v = simdsse_validator_create(GUARDED_COPY(simdsse_validator_options, &vo), &st);
+    simdsse_validator *v =
+        simdsse_validator_create(GUARDED_COPY(simdsse_validator_options, &vo), &st);
     CHECK(v && st == SIMDSSE_OK, "validator: %s", simdsse_strerror(st));
     simdsse_validator_feed(v, "data: x\n\n", 9);
     simdsse_validation r;
