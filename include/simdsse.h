@@ -493,17 +493,17 @@ typedef struct simdsse__queue {
 static inline simdsse_status simdsse__next_inline(simdsse_parser *parser,
                                                   const simdsse_item **item) {
     simdsse__queue *q = (simdsse__queue *)(void *)parser;
-    const simdsse_item *got = NULL;
-    simdsse_status status;
     if (parser && item && q->head != q->tail) {
         *item = q->head;
         q->head = (const simdsse_item *)(const void *)((const char *)q->head +
                                                        SIMDSSE__ITEM_STRIDE);
         return SIMDSSE_OK;
+    } else {
+        const simdsse_item *got = NULL;
+        simdsse_status status = (simdsse_parser_next)(parser, item ? &got : NULL);
+        if (item) *item = got;
+        return status;
     }
-    status = (simdsse_parser_next)(parser, item ? &got : NULL);
-    if (item) *item = got;
-    return status;
 }
 #define simdsse_parser_next(parser, item) simdsse__next_inline(parser, item)
 

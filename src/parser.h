@@ -157,12 +157,17 @@ SSE_INLINE simdsse_item *sse_queue_slot(simdsse_parser *p) {
     return (simdsse_item *)(uintptr_t)p->queue.tail; /* (the items are ours) */
 }
 SSE_INLINE const simdsse_item *sse_queue_start(const sse_pull *s) { return &s->slots[0].item; }
-/* The slot was filled: stop when the queue is full, or when the item's
- * spans would not survive more parsing (`lasting` false). */
+/* The slot was filled: stop when the item's spans would not survive more
+ * parsing (`lasting` false). The queue cannot overflow: each line makes
+ * one item at most, and the driver hands the assembler no more lines than
+ * there are free slots (sse_queue_room). */
 SSE_INLINE sse_step sse_queued(simdsse_parser *p, bool lasting) {
-    const sse_slot *next = (const sse_slot *)(const void *)p->queue.tail + 1;
-    p->queue.tail = &next->item;
-    return next == p->pull->slots + SSE_PULL_ITEMS || !lasting ? SSE_STOP : SSE_GO;
+    p->queue.tail = &((const sse_slot *)(const void *)p->queue.tail)[1].item;
+    return lasting ? SSE_GO : SSE_STOP;
+}
+/* Free slots. */
+SSE_INLINE size_t sse_queue_room(const simdsse_parser *p) {
+    return (size_t)(p->pull->slots + SSE_PULL_ITEMS - (const sse_slot *)(const void *)p->queue.tail);
 }
 /* Items are queued: a line that changes what the getters show must wait
  * until they are taken (SSE_BEFORE). */
