@@ -169,7 +169,7 @@ static sse_step carry(simdsse_parser *p, const char *s, size_t n, uint64_t at) {
         p->line_pending = false;
         p->line.len = 0;
         p->skip_line = true;
-        return simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, p->line_offset + p->max_line);
+        return sse_go_on(simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, p->line_offset + p->max_line));
     }
     if (!n) return SSE_GO;
     size_t need = p->line.len + n;
