@@ -50,18 +50,9 @@ static simdsse_status init(simdsse_parser *p, const simdsse_parser_options *opt)
 }
 
 simdsse_parser *simdsse_parser_create(const simdsse_parser_options *opt, simdsse_status *status) {
-    simdsse_parser tmp, *p = NULL;
-    /* Built on the stack first: the allocator is one of the options. */
+    simdsse_parser tmp;
     simdsse_status st = init(&tmp, opt);
-    if (st == SIMDSSE_OK) {
-        p = tmp.alloc.malloc(tmp.alloc.ctx, sizeof *p);
-        if (p)
-            *p = tmp;
-        else
-            st = SIMDSSE_ERR_NO_MEMORY;
-    }
-    if (status) *status = st;
-    return p;
+    return simdsse__place(&tmp.alloc, &tmp, sizeof tmp, st, status);
 }
 
 static void release(simdsse_parser *p) {

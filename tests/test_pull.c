@@ -59,20 +59,9 @@ static void add_input(const char *name, const char *p, size_t len) {
     in->len = len;
 }
 
-typedef struct text {
-    char *p;
-    size_t len, cap;
-} text;
+typedef il_bytes text;
 
-static void text_put(text *t, const char *s, size_t n) {
-    if (t->len + n > t->cap) {
-        t->cap = (t->len + n) * 2 + 64;
-        t->p = realloc(t->p, t->cap);
-        if (!t->p) abort();
-    }
-    if (n) memcpy(t->p + t->len, s, n);
-    t->len += n;
-}
+static void text_put(text *t, const char *s, size_t n) { il_put(t, s, n); }
 static void text_str(text *t, const char *s) { text_put(t, s, strlen(s)); }
 static void text_rep(text *t, char c, size_t n) {
     for (size_t i = 0; i < n; i++) text_put(t, &c, 1);
@@ -508,7 +497,7 @@ static void out_of_memory(void) {
             free(b);
             at += n;
         }
-        CHECK(l.len <= ref.len && (l.len == 0 || memcmp(l.p, ref.p, l.len) == 0),
+        CHECK(l.b.len <= ref.b.len && (l.b.len == 0 || memcmp(l.b.p, ref.b.p, l.b.len) == 0),
               "fail at %zu: what came before the failure is what the callbacks report", fail_at);
         if (failed) {
             simdsse_parser_reset(p);
