@@ -449,7 +449,8 @@ typedef struct simdsse_item {
  * SIMDSSE_ERR_INPUT_PENDING if the previous chunk is not used up;
  * SIMDSSE_ERR_NEEDS_RESET after finish or NO_MEMORY;
  * SIMDSSE_ERR_NO_MEMORY if the pull API's fixed block (allocated by the
- * first push, a few KiB) cannot be allocated, the parser being unchanged;
+ * first push, about 10 KiB) cannot be allocated, the parser being
+ * unchanged;
  * SIMDSSE_ERR_INVALID_ARGUMENT; SIMDSSE_ERR_IN_CALLBACK.
  */
 SIMDSSE_API simdsse_status simdsse_parser_push(simdsse_parser *parser, const void *data,
@@ -459,7 +460,7 @@ SIMDSSE_API simdsse_status simdsse_parser_push(simdsse_parser *parser, const voi
  * Takes the next item of the pushed chunk. Returns SIMDSSE_OK and points
  * *item at it; or SIMDSSE_NEED_INPUT (and *item = NULL) when the chunk is
  * used up: everything in it has been returned and its bytes are no longer
- * needed (a line it ends without a line end is carried over). Limit errors
+ * needed (a last line without its line end is carried over). Limit errors
  * are items (SIMDSSE_ITEM_ERROR), not statuses: parsing goes on past them.
  * After SIMDSSE_ERR_NO_MEMORY (items before the failure have all been
  * returned) the parser must be reset. Also SIMDSSE_ERR_NEEDS_RESET,
