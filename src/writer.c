@@ -227,10 +227,19 @@ static simdsse_status write_comment(const sse_kernel *k, const char *text, size_
 
 /* MARK: - Into the caller's buffer */
 
-static const sse_kernel *default_kernel(void) {
+/* The calls without a writer use the default kernel, as a parser does, and
+ * fail as simdsse_writer_create does (and parsers do) when $SIMDSSE_KERNEL
+ * names no kernel this CPU runs: one behaviour for every part. */
+static simdsse_status event_with_default(const simdsse_fields *event, unsigned flags, out *o) {
     simdsse_status st;
     const sse_kernel *k = simdsse__kernel_default(&st);
-    return k ? k : &simdsse__kernel_scalar; /* $SIMDSSE_KERNEL names nothing usable */
+    return k ? write_event(k, event, flags, o) : st;
+}
+
+static simdsse_status comment_with_default(const char *text, size_t len, unsigned flags, out *o) {
+    simdsse_status st;
+    const sse_kernel *k = simdsse__kernel_default(&st);
+    return k ? write_comment(k, text, len, flags, o) : st;
 }
 
 /* Runs a write into out[0, cap) and reports as the format calls do. */
@@ -246,7 +255,7 @@ static simdsse_status finish_fixed(simdsse_status st, const out *o, size_t *len)
 
 simdsse_status simdsse_event_size(const simdsse_fields *event, unsigned flags, size_t *size) {
     out o = {NULL, 0, 0, 0, NULL, false};
-    simdsse_status st = write_event(default_kernel(), event, flags, &o);
+    simdsse_status st = event_with_default(event, flags, &o);
     st = finish_fixed(st, &o, size);
     return st == SIMDSSE_ERR_BUFFER_TOO_SMALL ? SIMDSSE_OK : st;
 }
@@ -254,7 +263,7 @@ simdsse_status simdsse_event_size(const simdsse_fields *event, unsigned flags, s
 simdsse_status simdsse_format_event(const simdsse_fields *event, unsigned flags, char *buf,
                                     size_t cap, size_t *len) {
     out o = {buf, 0, 0, buf ? cap : 0, NULL, false};
-    simdsse_status st = (buf || !cap) ? write_event(default_kernel(), event, flags, &o)
+    simdsse_status st = (buf || !cap) ? event_with_default(event, flags, &o)
                                       : SIMDSSE_ERR_INVALID_ARGUMENT;
     return finish_fixed(st, &o, len);
 }
@@ -262,7 +271,7 @@ simdsse_status simdsse_format_event(const simdsse_fields *event, unsigned flags,
 simdsse_status simdsse_comment_size(const char *text, size_t text_len, unsigned flags,
                                     size_t *size) {
     out o = {NULL, 0, 0, 0, NULL, false};
-    simdsse_status st = write_comment(default_kernel(), text, text_len, flags, &o);
+    simdsse_status st = comment_with_default(text, text_len, flags, &o);
     st = finish_fixed(st, &o, size);
     return st == SIMDSSE_ERR_BUFFER_TOO_SMALL ? SIMDSSE_OK : st;
 }
@@ -270,7 +279,7 @@ simdsse_status simdsse_comment_size(const char *text, size_t text_len, unsigned 
 simdsse_status simdsse_format_comment(const char *text, size_t text_len, unsigned flags,
                                       char *buf, size_t cap, size_t *len) {
     out o = {buf, 0, 0, buf ? cap : 0, NULL, false};
-    simdsse_status st = (buf || !cap) ? write_comment(default_kernel(), text, text_len, flags, &o)
+    simdsse_status st = (buf || !cap) ? comment_with_default(text, text_len, flags, &o)
                                       : SIMDSSE_ERR_INVALID_ARGUMENT;
     return finish_fixed(st, &o, len);
 }
