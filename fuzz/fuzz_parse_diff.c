@@ -5,28 +5,31 @@
  *
  * Input: an 8-byte header, then the stream.
  *   h[0]  flags: 1 small limits, 2 callbacks pause, 4 one allocation fails,
- *         8 chunks at odd addresses, 16 empty feeds in between
+ *         8 empty feeds pass a pointer (to the guard page) instead of NULL,
+ *         16 empty feeds in between
  *   h[1]  max_line (low nibble) and max_data (high nibble), from `limits`
  *   h[2]  max_type (low nibble) and max_id (high nibble)
  *   h[3]  pause period / number of the allocation that fails
  *   h[4..8) seed of the chunk-size sequence
  * The reference is the scalar kernel fed the whole stream in one call. Each
  * kernel this CPU runs is then fed the stream in chunks, each chunk copied
- * to its own heap block freed right after the feed (so ASan catches reads
- * past a chunk and spans kept into it), and must log the same events
+ * flush against an inaccessible page and retired after its feed (poisoned
+ * and overwritten: tests/guard.h), so reads past a chunk fault and spans
+ * kept into it read poison, and must log the same events
  * (type, data, id, offset), retry values, comments and errors (status and
  * simdsse_parser_error_offset), in the same order, and end with the same
  * last event ID and reconnection time. The parser's memory is checked
  * against the bound the header documents, exactly, through the allocator;
  * simdsse_parser_trim between chunks must change nothing.
  */
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS (tests/guard.h) */
 #include "fuzz_util.h"
 
 enum {
     F_SMALL_LIMITS = 1,
     F_PAUSE = 2,
     F_FAIL_ALLOC = 4,
-    F_MISALIGN = 8,
+    F_EMPTY_NOT_NULL = 8,
     F_EMPTY_FEEDS = 16,
 };
 
@@ -189,22 +192,16 @@ static void run(const plan *pl, const char *kernel, uint32_t seed, const uint8_t
     bound = add_sat(bound, o.max_id_length);
     bound = add_sat(bound, o.max_type_length);
 
+    static guard_buf guard;
     uint64_t rng = (uint64_t)seed << 32 | seed;
     size_t at = 0;
-    unsigned shift = 0;
     st = SIMDSSE_OK;
     do {
         size_t n = seed ? next_chunk(&rng, len - at, pl->flags) : len;
-        if (pl->flags & F_MISALIGN) shift = (unsigned)(fz_rand(&rng) % 64);
-        /* The chunk ends flush against the block's end: nothing past it is
-         * addressable. */
-        char *block = malloc(shift + n + 1);
-        FZ_ASSERT(block, "harness out of memory");
-        if (n) memcpy(block + shift, in + at, n);
-        /* An empty feed may pass NULL ("NULL data with a length" is the
-         * error). */
-        st = feed_all(p, (n || (shift & 1)) ? block + shift : NULL, n, l);
-        free(block);
+        /* The chunk ends where an inaccessible page starts. An empty feed
+         * may pass NULL ("NULL data with a length" is the error). */
+        const char *chunk = guard_place(&guard, in + at, n);
+        st = feed_all(p, (n || (pl->flags & F_EMPTY_NOT_NULL)) ? chunk : NULL, n, l);
         FZ_ASSERT(a.peak <= bound, "parser held %zu bytes, bound %zu", a.peak, bound);
         FZ_ASSERT(simdsse_parser_memory(p) == a.live, "parser_memory %zu, allocator says %zu",
                   simdsse_parser_memory(p), a.live);
@@ -275,7 +272,8 @@ static void one_shot(const plan *pl, const char *kernel, const uint8_t *in, size
     simdsse_options o = pl->opt;
     o.kernel = kernel;
     o.allocator = &al;
-    simdsse_status st = simdsse_parse(in, len, &callbacks, &l, &o);
+    static guard_buf guard;
+    simdsse_status st = simdsse_parse(guard_place(&guard, in, len), len, &callbacks, &l, &o);
     if (a.failed) {
         /* "Returns the first error": NO_MEMORY, or a limit error before it;
          * what was reported before the failure is what scalar reported. */

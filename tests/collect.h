@@ -3,6 +3,8 @@
  * parser reported, so tests can compare runs with each other and with
  * expectations.
  * SPDX-License-Identifier: MIT
+ *
+ * Includes guard.h: define _DEFAULT_SOURCE before any #include.
  */
 #ifndef SIMDSSE_TEST_COLLECT_H
 #define SIMDSSE_TEST_COLLECT_H
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guard.h"
 #include "simdsse.h"
 
 typedef struct owned {
@@ -108,27 +111,36 @@ static int collected_eq(const collected *a, const collected *b) {
     return 1;
 }
 
+/* simdsse_parser_feed with data[0, len) copied flush against an
+ * inaccessible page first (NULL stays NULL). */
+static inline simdsse_status feed_guarded(simdsse_parser *p, const void *data, size_t len, size_t *used) {
+    static guard_buf guard;
+    return simdsse_parser_feed(p, data ? guard_place(&guard, data, len) : NULL, len, used);
+}
+
 /*
  * Parses `len` bytes of `in`, fed in chunks of `chunk` bytes (0: all at
- * once), each chunk first copied to a fresh heap block at alignment `align`
- * so that a parser reading past a chunk, or keeping a pointer into it, is
- * caught by ASan. Goes on past limit errors. Returns 0, or -1 on a status
- * that ends the stream (no memory).
+ * once), the first chunk `shift % chunk` bytes shorter (with chunk 0, the
+ * first `shift` bytes are fed alone). Each chunk is copied flush against an
+ * inaccessible page first (guard.h), so a parser reading past a chunk
+ * faults, and one keeping a pointer into a chunk it was fed reads poison;
+ * `shift` moves the chunk boundaries, and with them each chunk's start
+ * address. Goes on past limit errors. Returns 0, or -1 on a status that
+ * ends the stream (no memory).
  */
-static int collect_parse(collected *c, const char *in, size_t len, size_t chunk, size_t align,
+static int collect_parse(collected *c, const char *in, size_t len, size_t chunk, size_t shift,
                          const simdsse_options *opt) {
+    static guard_buf guard;
     memset(c, 0, sizeof *c);
     simdsse_callbacks cb = {collect_event, collect_retry, collect_comment};
     simdsse_parser *p = simdsse_parser_create(&cb, c, opt);
     if (!p) return -1;
+    size_t first = chunk ? chunk - shift % chunk : shift && shift < len ? shift : len;
     if (!chunk) chunk = len ? len : 1;
     int rc = 0;
-    for (size_t at = 0; at < len || (len == 0 && at == 0); at += chunk) {
-        size_t n = len - at < chunk ? len - at : chunk;
-        char *block = malloc(n + align + 1);
-        if (!block) abort();
-        if (n) memcpy(block + align, in + at, n);
-        const char *s = block + align;
+    for (size_t at = 0, n = first; at < len || (len == 0 && at == 0); at += n, n = chunk) {
+        if (n > len - at) n = len - at;
+        const char *s = guard_place(&guard, in + at, n);
         size_t left = n;
         for (;;) {
             size_t used;
@@ -146,7 +158,6 @@ static int collect_parse(collected *c, const char *in, size_t len, size_t chunk,
                 break;
             }
         }
-        free(block);
         if (rc || len == 0) break;
     }
     simdsse_parser_finish(p);
