@@ -278,6 +278,33 @@ static void test_block_boundaries(void) {
     free(t.p);
 }
 
+/* The scalar kernel reads eight bytes at a time (SWAR), where a borrow out
+ * of a matching byte can flag the byte after it falsely: a CR or LF at
+ * every position of the first 24 bytes, after and before the bytes that
+ * differ from CR or LF in the lowest bit (0x0C, 0x0B), their high-bit twins
+ * and NUL/0xFF, so that on either byte order the first match must win. */
+static void test_swar_corners(void) {
+    static const char tricky[] = {0x0C, 0x0B, 0x0E, 0x09, (char)0x8D, (char)0x8A, 0x00,
+                                  (char)0xFF, 0x01, 'a'};
+    char buf[32];
+    for (size_t len = 1; len <= 24; len++) {
+        for (size_t p = 0; p < len; p++) {
+            for (size_t t = 0; t < sizeof tricky; t++) {
+                for (int eol = 0; eol < 2; eol++) {
+                    for (size_t i = 0; i < len; i++) buf[i] = tricky[(t + i * 3) % sizeof tricky];
+                    buf[p] = eol ? '\n' : '\r';
+                    if (p > 0) buf[p - 1] = eol ? 0x0B : 0x0C; /* one bit from a match */
+                    if (p + 1 < len) buf[p + 1] = tricky[t];
+                    char what[64];
+                    snprintf(what, sizeof what, "SWAR: len %zu, %s at %zu, byte 0x%02x", len,
+                             eol ? "LF" : "CR", p, (unsigned)(uint8_t)tricky[t]);
+                    kernel_checks(buf, len, p % 8, what);
+                }
+            }
+        }
+    }
+}
+
 /* MARK: - Parser level */
 
 static int parse_with(collected *c, const char *kernel, const char *in, size_t len, size_t chunk,
@@ -374,6 +401,7 @@ int main(void) {
     for (size_t i = 0; i < n_kernels; i++) printf(" %s", kernels[i]->name);
     printf("\n");
     test_block_boundaries();
+    test_swar_corners();
     test_random_kernel_level();
     test_random_parser_level();
     test_crlf_at_chunk_ends();
