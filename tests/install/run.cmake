@@ -33,7 +33,8 @@ file(RENAME ${WORK}/prefix ${prefix})
 # find_package(simdsse): CMake's exported targets, static and shared.
 set(cross "")
 if(TOOLCHAIN)
-  set(cross -DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN})
+  # A cross toolchain searches its target's tree only: the prefix is a root too.
+  set(cross -DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN} -DCMAKE_FIND_ROOT_PATH=${prefix})
 endif()
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC}/tests/install -B ${WORK}/build
                 -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_C_COMPILER=${CC} "-DCMAKE_C_FLAGS=${CFLAGS}"
