@@ -24,7 +24,9 @@ cmake --build "$build" -j2 >/dev/null
 # Not run: install, subproject and symbols check packaging, not memory;
 # test_vectors runs every vector at every chunk size with every kernel,
 # about 5 minutes under memcheck, for code that test_parser,
-# test_conformance and the fuzz replays run too.
-# VALGRIND_EXCLUDE='^(install|subproject|symbols)$' runs it anyway.
-exclude=${VALGRIND_EXCLUDE:-'^(install|subproject|symbols|test_vectors)$'}
+# test_conformance and the fuzz replays run too; ssegen_corpus and
+# ssecat_bench run ssecat over 256 KiB corpora a byte at a time and more,
+# minutes under memcheck, code the other ssecat tests run too.
+# VALGRIND_EXCLUDE='^(install|subproject|symbols)$' runs them anyway.
+exclude=${VALGRIND_EXCLUDE:-'^(install|subproject|symbols|test_vectors|ssegen_corpus|ssecat_bench)$'}
 ctest --test-dir "$build" --output-on-failure --timeout 900 -j2 -E "$exclude"
