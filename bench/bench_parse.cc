@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: MIT
  *
  * Names are parse/CORPUS/SIZE/CHUNK/CONTENDER:
- *   CORPUS     llm, tiny, big, mixed (tools/corpus.h; seed 1);
+ *   CORPUS     llm, tiny, big, mixed (bench/corpus.h; seed 1);
  *   SIZE       4M, cache-warm after the first pass (the headline), or 256M,
  *              streamed from DRAM, registered only with --dram (or
  *              SIMDSSE_BENCH_DRAM=1) because it takes a while;
