@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: MIT
  *
  * Names are parse/CORPUS/SIZE/CHUNK/CONTENDER:
- *   CORPUS     llm, tiny, big, mixed (tools/corpus.h; seed 1);
+ *   CORPUS     llm, tiny, big, mixed (bench/corpus.h; seed 1);
  *   SIZE       4M, cache-warm after the first pass (the headline), or 256M,
  *              streamed from DRAM, registered only with --dram (or
  *              SIMDSSE_BENCH_DRAM=1) because it takes a while;
@@ -16,7 +16,12 @@
  *              ("KERNEL-pull") or a loop over simdsse_parser_next
  *              ("KERNEL-next"); and "memchr", bench/baseline_memchr.c.
  * bytes_per_second is input bytes; `events` is dispatched events per
- * second. Every contender must dispatch the same events as the scalar
+ * second.
+ *
+ * floor/CORPUS/4M/KERNEL is the floor of the kernels' design on the same
+ * bytes (bench/floor.h), for each kernel that has one and this CPU runs:
+ * every parse figure divided by its kernel's floor from the same run says
+ * what fraction of the design's limit it reaches (bench/table.py). Every contender must dispatch the same events as the scalar
  * kernel (type, data, id and offset) on every corpus, checked at start-up:
  * a mismatch exits with status 1 before anything is timed.
  */
@@ -32,6 +37,7 @@
 
 #include "baseline_memchr.h"
 #include "corpus.h"
+#include "floor.h"
 #include "simdsse.h"
 
 namespace {
@@ -265,6 +271,27 @@ void bench_memchr(benchmark::State &state, corpus_shape shape, size_t size, size
     baseline_free(&p);
 }
 
+void bench_floor(benchmark::State &state, corpus_shape shape, floor_fn floor) {
+    const corpus *c = get(shape, kWarm);
+    if (!c) {
+        state.SkipWithError("out of memory");
+        return;
+    }
+    static uint32_t ring[FLOOR_RING];
+    size_t len = c->len / 64 * 64;
+    uint64_t want = 0;
+    for (size_t i = 0; i < len; i++) want += c->buf[i] == '\r' || c->buf[i] == '\n';
+    for (auto _ : state) {
+        uint64_t found = floor(c->buf, len, ring);
+        benchmark::DoNotOptimize(ring);
+        if (found != want) {
+            state.SkipWithError("the floor missed a line end");
+            break;
+        }
+    }
+    state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(len));
+}
+
 std::vector<const char *> kernels() {
     std::vector<const char *> k;
     for (size_t i = 0; simdsse_kernel_name_at(i); i++)
@@ -301,6 +328,11 @@ void register_all(bool with_dram) {
                                              chunk);
             }
         }
+        for (const char *k : kernels())
+            if (floor_fn f = floor_for(k))
+                benchmark::RegisterBenchmark(
+                    (std::string("floor/") + corpus_shape_name(shape) + "/4M/" + k).c_str(),
+                    bench_floor, shape, f);
     }
 }
 

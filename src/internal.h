@@ -104,4 +104,11 @@ SSE_INLINE bool sse_store_set(const sse_alloc *a, sse_store *s, const char *src,
     return true;
 }
 
+/* MARK: - Validator */
+
+/* Makes v read every byte with the reference reader, the byte loop the fast
+ * reader is held to (validator.c), until it is reset: for benchmarks and
+ * tests. */
+void simdsse__validator_use_reference(simdsse_validator *v);
+
 #endif /* SIMDSSE_INTERNAL_H */

@@ -12,6 +12,7 @@
  */
 #include <stdlib.h>
 
+#include "arch/text.h"
 #include "internal.h"
 
 #define NAME_CAP 64
@@ -117,6 +118,7 @@ struct simdsse_validator {
     bool finished;
     bool busy;        /* feed or finish is running: on_diagnostic may be on the stack */
     uint8_t deferred; /* DEFER_*: what on_diagnostic asked for */
+    bool reference; /* read with scan_bytes (simdsse__validator_use_reference) */
 };
 
 /* "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark". */
@@ -403,7 +405,7 @@ static void end_field(simdsse_validator *v) {
 }
 
 /* A CR or LF ends the current line. */
-static void end_line(simdsse_validator *v) {
+SSE_INLINE void end_line(simdsse_validator *v) {
     if (v->u_need) utf8_broken(v);
     switch (v->part) {
     case P_START:
@@ -436,54 +438,244 @@ static void end_line(simdsse_validator *v) {
     v->long_reported = v->nul_seen = v->retry_bad = v->bom_in_name = false;
 }
 
-/* Reads s[0, n) at stream offset v->offset. */
-static void scan(simdsse_validator *v, const unsigned char *s, size_t n) {
+/* MARK: - Reading */
+
+/* One byte, at stream offset v->offset, through the state machine. */
+SSE_INLINE void step(simdsse_validator *v, unsigned c) {
+    if (SSE_UNLIKELY(v->cr_pending)) {
+        v->cr_pending = false;
+        /* "a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF) character
+         *  pair" is one line end: the LF adds no line. */
+        if (c == '\n') {
+            line_end_style(v, SSE_EOL_CRLF, v->cr_line, v->cr_column, v->cr_offset);
+            v->line_start = v->offset + 1;
+            return;
+        }
+        line_end_style(v, SSE_EOL_CR, v->cr_line, v->cr_column, v->cr_offset);
+    }
+    if (SSE_UNLIKELY(c == '\n' || c == '\r')) {
+        end_line(v);
+        if (c == '\r') {
+            v->cr_pending = true;
+            v->cr_line = v->line;
+            v->cr_column = v->offset - v->line_start + 1;
+            v->cr_offset = v->offset;
+        } else {
+            line_end_style(v, SSE_EOL_LF, v->line, v->offset - v->line_start + 1, v->offset);
+        }
+        v->line++;
+        v->line_start = v->offset + 1;
+        return;
+    }
+    content(v, c);
+}
+
+/* Inside a comment or a value other than retry's, with no UTF-8 sequence
+ * open, printable ASCII and whole valid UTF-8 sequences change nothing but
+ * the offset: runs of them can be skipped without the state machine. */
+SSE_INLINE bool in_plain_text(const simdsse_validator *v) {
+    return v->part >= P_VALUE && v->field != SSE_FIELD_RETRY && !v->u_need;
+}
+
+/* Where a skipped run must end at the latest: the byte long-line flags. */
+SSE_INLINE size_t run_limit(const simdsse_validator *v, size_t i, size_t n) {
+    if (v->long_reported) return n;
+    uint64_t used = v->offset - v->line_start;
+    uint64_t room = used < v->opt.long_line ? v->opt.long_line - used : 0;
+    return room < n - i ? i + (size_t)room : n;
+}
+
+/* The reference reader: every byte through step(), runs of printable ASCII
+ * in plain text skipped a byte at a time. It is what the validator was
+ * before the fast reader below, which must agree with it diagnostic for
+ * diagnostic (bench/bench_validate.cc checks it before timing either). */
+static void scan_bytes(simdsse_validator *v, const unsigned char *s, size_t n) {
     for (size_t i = 0; i < n; i++, v->offset++) {
-        /* Inside a comment or a value other than retry's, with no UTF-8
-         * sequence open, printable ASCII changes nothing but the offset:
-         * skip it in a tight loop, up to the byte long-line would flag. */
-        if (v->part >= P_VALUE && v->field != SSE_FIELD_RETRY && !v->u_need) {
-            size_t end = n;
-            if (!v->long_reported) {
-                uint64_t used = v->offset - v->line_start;
-                uint64_t room = used < v->opt.long_line ? v->opt.long_line - used : 0;
-                if (room < end - i) end = i + (size_t)room;
-            }
-            size_t j = i;
+        if (in_plain_text(v)) {
+            size_t end = run_limit(v, i, n), j = i;
             while (j < end && s[j] >= 0x20 && s[j] < 0x80) j++;
             v->offset += j - i;
             i = j;
             if (i == n) break;
         }
-        unsigned c = s[i];
-        if (SSE_UNLIKELY(v->cr_pending)) {
-            v->cr_pending = false;
-            /* "a U+000D CARRIAGE RETURN U+000A LINE FEED (CRLF) character
-             *  pair" is one line end: the LF adds no line. */
-            if (c == '\n') {
-                line_end_style(v, SSE_EOL_CRLF, v->cr_line, v->cr_column, v->cr_offset);
-                v->line_start = v->offset + 1;
-                continue;
-            }
-            line_end_style(v, SSE_EOL_CR, v->cr_line, v->cr_column, v->cr_offset);
-        }
-        if (SSE_UNLIKELY(c == '\n' || c == '\r')) {
-            end_line(v);
-            if (c == '\r') {
-                v->cr_pending = true;
-                v->cr_line = v->line;
-                v->cr_column = v->offset - v->line_start + 1;
-                v->cr_offset = v->offset;
-            } else {
-                line_end_style(v, SSE_EOL_LF, v->line, v->offset - v->line_start + 1, v->offset);
-            }
-            v->line++;
-            v->line_start = v->offset + 1;
-            continue;
-        }
-        content(v, c);
+        step(v, s[i]);
     }
 }
+
+/* The length of the well-formed UTF-8 sequence at s[0, avail), by the
+ * decoder's bounds (lead byte; 0xE0, 0xED, 0xF0, 0xF4 narrow the second),
+ * or 0: a sequence that is invalid, cut by `avail`, or U+FEFF (which
+ * bom_found reports) is left to the decoder. */
+SSE_INLINE size_t utf8_whole(const unsigned char *s, size_t avail) {
+    unsigned c = s[0];
+    if (c >= 0xC2 && c <= 0xDF) return avail >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+        if (avail < 3 || s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80) return 0;
+        return c == 0xEF && s[1] == 0xBB && s[2] == 0xBF ? 0 : 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+        if (avail < 4 || s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+/* Plain text from s[i]: the first byte in s[i, end) that needs step(),
+ * or end. */
+SSE_INLINE size_t skip_plain_text(const unsigned char *s, size_t i, size_t end) {
+    for (;;) {
+        i = sse_printable_run(s, i, end);
+        /* Non-ASCII text comes in runs of sequences (words of Cyrillic, CJK):
+         * the next one is looked at before the printable ASCII after it. */
+        while (i < end && s[i] >= 0x80) {
+            size_t k = utf8_whole(s + i, end - i);
+            if (!k) return i;
+            i += k;
+        }
+        if (i == end || s[i] < 0x20) return i;
+    }
+}
+
+/* The length of "data:", "event:", "id:" or "retry:" when p[0, avail)
+ * starts with one of them (its field in *field), else 0. */
+SSE_INLINE size_t field_at(const unsigned char *p, size_t avail, uint8_t *field) {
+    switch (p[0]) {
+    case 'd':
+        *field = SSE_FIELD_DATA;
+        return avail >= 5 && memcmp(p, "data:", 5) == 0 ? 5 : 0;
+    case 'e':
+        *field = SSE_FIELD_EVENT;
+        return avail >= 6 && memcmp(p, "event:", 6) == 0 ? 6 : 0;
+    case 'i':
+        *field = SSE_FIELD_ID;
+        return avail >= 3 && memcmp(p, "id:", 3) == 0 ? 3 : 0;
+    case 'r':
+        *field = SSE_FIELD_RETRY;
+        return avail >= 6 && memcmp(p, "retry:", 6) == 0 ? 6 : 0;
+    default:
+        return 0;
+    }
+}
+
+/*
+ * Whole lines from s[i], while they are the common kind: a known field name
+ * and its colon (classify() would decide it without a diagnostic), or a
+ * comment, or a blank line; then plain text; then a line end whose style
+ * and effects report nothing. Everything is done as end_line(), end_field()
+ * and line_end_style() would do it. At the first byte that could make the
+ * state machine say anything (a retry value, NUL, invalid UTF-8, U+FEFF,
+ * the long-line threshold, a CR at the chunk's end, an empty event type,
+ * mixed line ends, an event without data, any other field name), the state
+ * is handed back as the byte path would have it there. Called at a line's
+ * start (P_START, no CR pending); returns where the byte path goes on.
+ */
+static size_t whole_lines(simdsse_validator *v, const unsigned char *s, size_t i, size_t n) {
+    const uint64_t base = v->offset - i; /* stream offset of s[0] */
+    const size_t long_line = v->opt.long_line;
+    while (i < n) {
+        uint8_t part = P_VALUE, field = F_UNKNOWN;
+        size_t take = 0; /* the name, its colon, the one space */
+        if (s[i] == ':') {
+            part = P_COMMENT, take = 1;
+        } else if (s[i] != '\n' && s[i] != '\r') {
+            size_t k = field_at(s + i, n - i, &field);
+            if (!k || field == SSE_FIELD_RETRY) break;
+            bool space = n - i > k && s[i + k] == ' ';
+            take = k + space;
+            if (!space) part = P_VALUE_FIRST;
+        } else {
+            part = P_START; /* a blank line */
+        }
+        if (take > long_line) break;
+        /* Bytes under the long-line threshold, in this chunk. */
+        size_t end = n - i > long_line ? i + long_line : n;
+        size_t value = i + take, j = part == P_START ? i : skip_plain_text(s, value, end);
+        /* A value's first byte that is not a space is plain text: P_VALUE. */
+        if (j > value) part = P_VALUE;
+        unsigned style = SSE_EOL_LF;
+        size_t after = j + 1;
+        if (j < n && s[j] == '\r') {
+            style = SSE_EOL_CR;
+            if (j + 1 < n && s[j + 1] == '\n') style = SSE_EOL_CRLF, after++;
+        }
+        bool ok = j < n && (s[j] == '\n' || (s[j] == '\r' && j + 1 < n));
+        /* "If the line is empty (a blank line) Dispatch the event": an
+         * event type without data says so. */
+        ok = ok && !(part == P_START && !v->has_data && v->has_event);
+        ok = ok && !(field == SSE_FIELD_EVENT && j == value); /* an empty event type */
+        ok = ok && !(v->first_eol && style != v->first_eol && !v->mixed_reported);
+        if (!ok) {
+            /* The byte path takes over at s[j], in this line. */
+            if (part != P_START) {
+                v->part = part;
+                v->field = field;
+                v->value_start = base + value;
+            }
+            v->line_start = base + i;
+            v->offset = base + j;
+            return j;
+        }
+        switch (field) {
+        case SSE_FIELD_DATA:
+            v->has_data = true;
+            break;
+        case SSE_FIELD_EVENT:
+            v->has_event = true;
+            break;
+        case SSE_FIELD_ID:
+            v->has_id = true; /* no NUL: that ends plain text */
+            break;
+        default:
+            if (part == P_START) {
+                v->res.events += v->has_data;
+                v->has_data = v->has_event = v->has_id = false;
+            }
+        }
+        if (!v->first_eol) v->first_eol = (uint8_t)style;
+        v->line++;
+        i = after;
+    }
+    v->line_start = v->offset = base + i;
+    return i;
+}
+
+/* Reads s[0, n) at stream offset v->offset. */
+static void scan(simdsse_validator *v, const unsigned char *s, size_t n) {
+    if (SSE_UNLIKELY(v->reference)) {
+        scan_bytes(v, s, n);
+        return;
+    }
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        if (in_plain_text(v)) {
+            j = skip_plain_text(s, i, run_limit(v, i, n));
+            v->offset += j - i;
+        } else if (v->part == P_START) {
+            /* A CR that ended the last line is a line end of its own unless
+             * this byte is its LF (step() says which, as always). */
+            if (v->cr_pending && s[i] != '\n') {
+                v->cr_pending = false;
+                line_end_style(v, SSE_EOL_CR, v->cr_line, v->cr_column, v->cr_offset);
+            }
+            if (!v->cr_pending) j = whole_lines(v, s, i, n);
+        }
+        if (j != i) {
+            i = j;
+            continue;
+        }
+        step(v, s[i]);
+        i++;
+        v->offset++;
+    }
+}
+
+/* For benchmarks and tests: v reads every byte with the reference reader
+ * until it is reset. */
+void simdsse__validator_use_reference(simdsse_validator *v) { v->reference = true; }
 
 /* MARK: - API */
 

@@ -10,85 +10,40 @@
 
 #include "kernel.h"
 
-/* The first n (< 64) bytes at p; the bytes past them read as 0 and are
- * never accessed (masked loads do not fault on masked-off bytes). */
-static inline __m512i load_tail(const char *p, size_t n) {
-    return _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)n), p);
+typedef struct simd_block {
+    __mmask64 cr, lf;
+} simd_block;
+
+SSE_KINLINE simd_block simd_compare(__m512i v) {
+    simd_block b = {_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')),
+                    _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'))};
+    return b;
 }
 
-SSE_KINLINE size_t avx512_scan_any(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next,
-                               int dense) {
-    const __m512i vcr = _mm512_set1_epi8('\r'), vlf = _mm512_set1_epi8('\n');
-    sse_scan s;
-    sse_scan_init(&s, out, cap, dense);
-    size_t i = 0;
-    for (; i + 64 <= len; i += 64) {
-        __m512i v = _mm512_loadu_si512(buf + i);
-        __mmask64 mcr = _mm512_cmpeq_epi8_mask(v, vcr), mlf = _mm512_cmpeq_epi8_mask(v, vlf);
-        if (_kortestz_mask64_u8(mcr, mlf)) {
-            /* Most blocks hold no line end: then only the CR carry changes.
-             * Deep in a long line, skip such blocks in a tight loop. */
-            s.cr_carry = 0;
-            if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i)) {
-                while (i + 128 <= len) {
-                    v = _mm512_loadu_si512(buf + i + 64);
-                    if (!_kortestz_mask64_u8(_mm512_cmpeq_epi8_mask(v, vcr), _mm512_cmpeq_epi8_mask(v, vlf)))
-                        break;
-                    i += 64;
-                }
-            }
-            continue;
-        }
-        uint64_t cr = _cvtmask64_u64(mcr), lf = _cvtmask64_u64(mlf);
-        /* Do the mask arithmetic in general registers: left to itself the
-         * compiler uses korq and extra kmovs, measured 20-30% slower. */
-        __asm__("" : "+r"(cr), "+r"(lf));
-        if (sse_scan_block(&s, i, cr, lf)) return sse_scan_done(&s, buf, len, next);
-    }
-    if (i < len) {
-        __m512i v = load_tail(buf + i, len - i);
-        sse_scan_block(&s, i, _mm512_cmpeq_epi8_mask(v, vcr), _mm512_cmpeq_epi8_mask(v, vlf));
-    }
-    return sse_scan_done(&s, buf, len, next);
+SSE_KINLINE simd_block simd_classify(const char *buf, size_t i) {
+    return simd_compare(_mm512_loadu_si512(buf + i));
 }
 
-static size_t avx512_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
-    return avx512_scan_any(buf, len, out, cap, next, 0);
+/* Masked-off bytes read as 0 and are never accessed (no fault). */
+#define SIMD_PARTIAL_LOADS 1
+SSE_KINLINE simd_block simd_classify_head(const char *buf, size_t i, size_t n) {
+    return simd_compare(_mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)n), buf + i));
 }
 
-static size_t avx512_scan_short(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
-    return avx512_scan_any(buf, len, out, cap, next, 1);
+SSE_KINLINE int simd_any(simd_block b) { return !_kortestz_mask64_u8(b.cr, b.lf); }
+
+SSE_KINLINE void simd_masks(simd_block b, uint64_t *cr, uint64_t *lf) {
+    uint64_t c = _cvtmask64_u64(b.cr), l = _cvtmask64_u64(b.lf);
+    /* Do the mask arithmetic in general registers: left to itself the
+     * compiler uses korq and extra kmovs, measured 20-30% slower. */
+    __asm__("" : "+r"(c), "+r"(l));
+    *cr = c;
+    *lf = l;
 }
 
-static inline uint64_t eol_mask(__m512i v) {
-    return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')) |
-           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
-}
+SSE_KINLINE uint64_t simd_eol(simd_block b) { return _cvtmask64_u64(_kor_mask64(b.cr, b.lf)); }
 
-static size_t avx512_find_eol(const char *buf, size_t len) {
-    size_t i = 0;
-    for (; i + 64 <= len; i += 64) {
-        uint64_t m = eol_mask(_mm512_loadu_si512(buf + i));
-        if (m) return i + _tzcnt_u64(m);
-    }
-    if (i == len) return len;
-    uint64_t m = eol_mask(load_tail(buf + i, len - i));
-    return m ? i + _tzcnt_u64(m) : len;
-}
+#include "generic/scan.h"
 
-const sse_kernel simdsse__kernel_avx512 = {
-    .name = "avx512",
-    .required = SSE_CPU_AVX512F | SSE_CPU_AVX512BW | SSE_CPU_AVX512VL | SSE_CPU_BMI1 |
-                SSE_CPU_BMI2,
-    .scan = avx512_scan,
-    .find_eol = avx512_find_eol,
-};
-
-/* The same, for streams of short lines (kernel.h). */
-const sse_kernel simdsse__kernel_avx512_short = {
-    .name = "avx512",
-    .required = SSE_CPU_AVX512F | SSE_CPU_AVX512BW | SSE_CPU_AVX512VL | SSE_CPU_BMI1 |
-                SSE_CPU_BMI2,
-    .scan = avx512_scan_short,
-    .find_eol = avx512_find_eol,
-};
+SSE_KERNEL_DESC(avx512, SSE_CPU_AVX512F | SSE_CPU_AVX512BW | SSE_CPU_AVX512VL | SSE_CPU_BMI1 |
+                            SSE_CPU_BMI2);

@@ -12,46 +12,35 @@
 
 #include "kernel.h"
 
-/* Best first; the scalar kernel, always present, last. On x86-64 the NEON
- * kernel (through simde) comes after SSE2, which every x86-64 CPU runs, so
- * it is never chosen unless named. */
-static const sse_kernel *const kernels[] = {
+/* The kernel table, best first; the scalar kernel, always present, last.
+ * An entry is the descriptor a kernel's file exports (src/arch/NAME.c, its
+ * short-line variant included), listed when sources.cmake compiles that file.
+ * On x86-64 the NEON kernel (through simde) comes after SSE2, which every
+ * x86-64 CPU runs, so it is never chosen unless named. */
+extern const sse_kernel_desc simdsse__desc_avx512, simdsse__desc_avx2, simdsse__desc_sse2,
+    simdsse__desc_neon;
+static const sse_kernel_desc scalar = {&simdsse__kernel_scalar, NULL};
+
+static const sse_kernel_desc *const kernels[] = {
 #if defined(SIMDSSE_HAVE_AVX512)
-    &simdsse__kernel_avx512,
+    &simdsse__desc_avx512,
 #endif
 #if defined(SIMDSSE_HAVE_AVX2)
-    &simdsse__kernel_avx2,
+    &simdsse__desc_avx2,
 #endif
 #if defined(SIMDSSE_HAVE_SSE2)
-    &simdsse__kernel_sse2,
+    &simdsse__desc_sse2,
 #endif
 #if defined(SIMDSSE_HAVE_NEON)
-    &simdsse__kernel_neon,
+    &simdsse__desc_neon,
 #endif
-    &simdsse__kernel_scalar,
+    &scalar,
 };
 #define N_KERNELS (sizeof kernels / sizeof kernels[0])
 
-/* kernels[i] tuned for short lines, or kernels[i] itself. */
-static const sse_kernel *const shorts[] = {
-#if defined(SIMDSSE_HAVE_AVX512)
-    &simdsse__kernel_avx512_short,
-#endif
-#if defined(SIMDSSE_HAVE_AVX2)
-    &simdsse__kernel_avx2_short,
-#endif
-#if defined(SIMDSSE_HAVE_SSE2)
-    &simdsse__kernel_sse2_short,
-#endif
-#if defined(SIMDSSE_HAVE_NEON)
-    &simdsse__kernel_neon_short,
-#endif
-    &simdsse__kernel_scalar,
-};
-
 const sse_kernel *simdsse__kernel_short(const sse_kernel *k) {
     for (size_t i = 0; i < N_KERNELS; i++)
-        if (kernels[i] == k) return shorts[i];
+        if (kernels[i]->kernel == k && kernels[i]->short_lines) return kernels[i]->short_lines;
     return k;
 }
 
@@ -62,19 +51,19 @@ static int runs_here(const sse_kernel *k) {
 }
 
 const sse_kernel *simdsse__kernel_at(size_t index) {
-    return index < N_KERNELS ? kernels[index] : NULL;
+    return index < N_KERNELS ? kernels[index]->kernel : NULL;
 }
 
 const char *simdsse_kernel_name_at(size_t index) {
-    return index < N_KERNELS ? kernels[index]->name : NULL;
+    return index < N_KERNELS ? kernels[index]->kernel->name : NULL;
 }
 
 const sse_kernel *simdsse__kernel_lookup(const char *name, simdsse_status *status) {
     for (size_t i = 0; i < N_KERNELS; i++) {
-        if (strcmp(kernels[i]->name, name) == 0) {
-            if (!runs_here(kernels[i])) break;
+        if (strcmp(kernels[i]->kernel->name, name) == 0) {
+            if (!runs_here(kernels[i]->kernel)) break;
             *status = SIMDSSE_OK;
-            return kernels[i];
+            return kernels[i]->kernel;
         }
     }
     /* A kernel of another architecture, or one this CPU lacks, exists: it
@@ -87,7 +76,7 @@ const sse_kernel *simdsse__kernel_lookup(const char *name, simdsse_status *statu
 
 const sse_kernel *simdsse__kernel_best(void) {
     for (size_t i = 0; i < N_KERNELS; i++)
-        if (runs_here(kernels[i])) return kernels[i];
+        if (runs_here(kernels[i]->kernel)) return kernels[i]->kernel;
     return &simdsse__kernel_scalar; /* not reached: scalar requires nothing */
 }
 
@@ -103,7 +92,7 @@ static int read_env(void) {
     const sse_kernel *k = simdsse__kernel_lookup(env, &st);
     if (!k) return (int)st;
     for (size_t i = 0; i < N_KERNELS; i++)
-        if (kernels[i] == k) return 2 + (int)i;
+        if (kernels[i]->kernel == k) return 2 + (int)i;
     return (int)SIMDSSE_ERR_UNKNOWN_KERNEL; /* not reached */
 }
 
@@ -118,7 +107,7 @@ const sse_kernel *simdsse__kernel_default(simdsse_status *status) {
         return NULL;
     }
     *status = SIMDSSE_OK;
-    return c == 1 ? simdsse__kernel_best() : kernels[c - 2];
+    return c == 1 ? simdsse__kernel_best() : kernels[c - 2]->kernel;
 }
 
 simdsse_status simdsse_kernel_supported(const char *name) {

@@ -7,8 +7,6 @@
  * verification kernel, never the default, and its speed means nothing.
  * SPDX-License-Identifier: MIT
  */
-#include <string.h>
-
 #if defined(SIMDSSE_NEON_SIMDE)
 #  define SIMDE_ENABLE_NATIVE_ALIASES
 #  include <simde/arm/neon.h>
@@ -18,9 +16,29 @@
 
 #include "kernel.h"
 
+typedef struct simd_block {
+    /* Named, not arrays: through simde, an array of them stayed in memory. */
+    uint8x16_t cr0, cr1, cr2, cr3, lf0, lf1, lf2, lf3;
+} simd_block;
+
+SSE_KINLINE simd_block simd_classify(const char *buf, size_t i) {
+    const uint8x16_t vcr = vdupq_n_u8('\r'), vlf = vdupq_n_u8('\n');
+    const uint8_t *u = (const uint8_t *)buf + i;
+    uint8x16_t a = vld1q_u8(u), b = vld1q_u8(u + 16), c = vld1q_u8(u + 32), d = vld1q_u8(u + 48);
+    simd_block r = {vceqq_u8(a, vcr), vceqq_u8(b, vcr), vceqq_u8(c, vcr), vceqq_u8(d, vcr),
+                    vceqq_u8(a, vlf), vceqq_u8(b, vlf), vceqq_u8(c, vlf), vceqq_u8(d, vlf)};
+    return r;
+}
+
+SSE_KINLINE int simd_any(simd_block b) {
+    uint8x16_t any = vorrq_u8(vorrq_u8(vorrq_u8(b.cr0, b.lf0), vorrq_u8(b.cr1, b.lf1)),
+                              vorrq_u8(vorrq_u8(b.cr2, b.lf2), vorrq_u8(b.cr3, b.lf3)));
+    return vmaxvq_u8(any) != 0;
+}
+
 /* Bit i%8 in byte i: AND with a compare result, then three rounds of
  * pairwise adds gather 64 compare bytes into 64 bits, in byte order. */
-static inline uint64_t to_mask(uint8x16_t a, uint8x16_t b, uint8x16_t c, uint8x16_t d) {
+SSE_KINLINE uint64_t to_mask(uint8x16_t a, uint8x16_t b, uint8x16_t c, uint8x16_t d) {
     static const uint8_t weights[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
     const uint8x16_t w = vld1q_u8(weights);
     uint8x16_t ab = vpaddq_u8(vandq_u8(a, w), vandq_u8(b, w));
@@ -30,128 +48,30 @@ static inline uint64_t to_mask(uint8x16_t a, uint8x16_t b, uint8x16_t c, uint8x1
     return vgetq_lane_u64(vreinterpretq_u64_u8(abcd), 0);
 }
 
-static inline uint64_t eq_mask(uint8x16_t a, uint8x16_t b, uint8x16_t c, uint8x16_t d,
-                               uint8_t x) {
-    const uint8x16_t v = vdupq_n_u8(x);
-    return to_mask(vceqq_u8(a, v), vceqq_u8(b, v), vceqq_u8(c, v), vceqq_u8(d, v));
+SSE_KINLINE void simd_masks(simd_block b, uint64_t *cr, uint64_t *lf) {
+    *cr = to_mask(b.cr0, b.cr1, b.cr2, b.cr3);
+    *lf = to_mask(b.lf0, b.lf1, b.lf2, b.lf3);
 }
 
-/* Masks of CR and LF over the 64 bytes at p, shifted right by `shift`. */
-SSE_KINLINE void classify(const char *p, unsigned shift, uint64_t *cr, uint64_t *lf) {
-    const uint8_t *u = (const uint8_t *)p;
-    uint8x16_t a = vld1q_u8(u), b = vld1q_u8(u + 16), c = vld1q_u8(u + 32), d = vld1q_u8(u + 48);
-    *cr = eq_mask(a, b, c, d, '\r') >> shift;
-    *lf = eq_mask(a, b, c, d, '\n') >> shift;
+SSE_KINLINE uint64_t simd_eol(simd_block b) {
+    return to_mask(vorrq_u8(b.cr0, b.lf0), vorrq_u8(b.cr1, b.lf1), vorrq_u8(b.cr2, b.lf2),
+                   vorrq_u8(b.cr3, b.lf3));
 }
 
-/* Nonzero when the 64 bytes at p hold a CR or LF. */
-SSE_KINLINE int any_eol(const char *p) {
-    const uint8x16_t cr = vdupq_n_u8('\r'), lf = vdupq_n_u8('\n');
-    uint8x16_t m = vdupq_n_u8(0);
-    for (int k = 0; k < 64; k += 16) {
-        uint8x16_t v = vld1q_u8((const uint8_t *)p + k);
-        m = vorrq_u8(m, vorrq_u8(vceqq_u8(v, cr), vceqq_u8(v, lf)));
-    }
-    return vmaxvq_u8(m) != 0;
-}
-
-SSE_KINLINE size_t neon_scan_any(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next,
-                               int dense) {
-    sse_scan s;
-    sse_scan_init(&s, out, cap, dense);
-    size_t i = 0;
-    uint64_t cr, lf;
-    const uint8x16_t vcr = vdupq_n_u8('\r'), vlf = vdupq_n_u8('\n');
-    for (; i + 64 <= len; i += 64) {
-        const uint8_t *u = (const uint8_t *)buf + i;
-        uint8x16_t a = vld1q_u8(u), b = vld1q_u8(u + 16), c = vld1q_u8(u + 32), d = vld1q_u8(u + 48);
-        uint8x16_t ca = vceqq_u8(a, vcr), cb = vceqq_u8(b, vcr), cc = vceqq_u8(c, vcr),
-                   cd = vceqq_u8(d, vcr);
-        uint8x16_t la = vceqq_u8(a, vlf), lb = vceqq_u8(b, vlf), lc = vceqq_u8(c, vlf),
-                   ld = vceqq_u8(d, vlf);
-        uint8x16_t any = vorrq_u8(vorrq_u8(vorrq_u8(ca, la), vorrq_u8(cb, lb)),
-                                  vorrq_u8(vorrq_u8(cc, lc), vorrq_u8(cd, ld)));
-        if (!vmaxvq_u8(any)) {
-            /* Most blocks hold no line end: then only the CR carry changes.
-             * Deep in a long line, skip such blocks in a tight loop. */
-            s.cr_carry = 0;
-            if (SSE_KUNLIKELY(s.start + SSE_LONG_LINE <= i))
-                while (i + 128 <= len && !any_eol(buf + i + 64)) i += 64;
-            continue;
-        }
-        cr = to_mask(ca, cb, cc, cd);
-        lf = to_mask(la, lb, lc, ld);
-        if (sse_scan_block(&s, i, cr, lf)) return sse_scan_done(&s, buf, len, next);
-    }
-    SSE_SCAN_TAIL(classify, &s, buf, len, i);
-    return sse_scan_done(&s, buf, len, next);
-}
-
-static size_t neon_scan(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
-    return neon_scan_any(buf, len, out, cap, next, 0);
-}
-
-static size_t neon_scan_short(const char *buf, size_t len, sse_line *out, size_t cap, size_t *next) {
-    return neon_scan_any(buf, len, out, cap, next, 1);
-}
-
-/* Nonzero when any of the 16 bytes is CR or LF. */
-static inline uint8x16_t eol16(const char *p) {
-    uint8x16_t v = vld1q_u8((const uint8_t *)p);
-    return vorrq_u8(vceqq_u8(v, vdupq_n_u8('\r')), vceqq_u8(v, vdupq_n_u8('\n')));
-}
-
-/* Four bits per byte (all set for a 0xFF byte) of a compare result. */
-static inline uint64_t nibbles(uint8x16_t m) {
+/* Four bits a byte (all set for a CR or LF): narrowing shift of the
+ * compare, the usual NEON stand-in for movemask. */
+#define SIMD_EOL16_BITS 4
+SSE_KINLINE uint64_t simd_eol16(const char *buf, size_t i) {
+    uint8x16_t v = vld1q_u8((const uint8_t *)buf + i);
+    uint8x16_t m = vorrq_u8(vceqq_u8(v, vdupq_n_u8('\r')), vceqq_u8(v, vdupq_n_u8('\n')));
     return vget_lane_u64(vreinterpret_u64_u8(vshrn_n_u16(vreinterpretq_u16_u8(m), 4)), 0);
 }
 
-static size_t neon_find_eol(const char *buf, size_t len) {
-    size_t i = 0;
-    for (; i + 64 <= len; i += 64) {
-        uint8x16_t a = eol16(buf + i), b = eol16(buf + i + 16);
-        uint8x16_t c = eol16(buf + i + 32), d = eol16(buf + i + 48);
-        /* A cheap any-set test first; the exact position only on a hit. */
-        if (vmaxvq_u8(vorrq_u8(vorrq_u8(a, b), vorrq_u8(c, d))))
-            return i + sse_tz64(to_mask(a, b, c, d));
-    }
-    if (i == len) return len;
-    if (len >= 64) { /* the last 64 bytes, overlapping those already checked */
-        const char *p = buf + len - 64;
-        uint64_t m = to_mask(eol16(p), eol16(p + 16), eol16(p + 32), eol16(p + 48));
-        m >>= 64 - (len - i);
-        return m ? i + sse_tz64(m) : len;
-    }
-    if (len >= 16) { /* 16 bytes at a time, the last step overlapping */
-        for (;; i += 16) {
-            size_t at = i + 16 <= len ? i : len - 16;
-            uint64_t m = nibbles(eol16(buf + at)) >> (4 * (i - at));
-            if (m) return i + sse_tz64(m) / 4;
-            if (at + 16 == len) return len;
-        }
-    }
-    for (; i < len; i++)
-        if (buf[i] == '\r' || buf[i] == '\n') return i;
-    return len;
-}
+#define SIMD_VECTOR_BYTES 16
+#include "generic/scan.h"
 
 #if defined(SIMDSSE_NEON_SIMDE)
-#  define NEON_REQUIRED SSE_CPU_SSE2 /* simde's translation to x86-64 baseline */
+SSE_KERNEL_DESC(neon, SSE_CPU_SSE2); /* simde's translation to x86-64 baseline */
 #else
-#  define NEON_REQUIRED SSE_CPU_NEON
+SSE_KERNEL_DESC(neon, SSE_CPU_NEON);
 #endif
-
-const sse_kernel simdsse__kernel_neon = {
-    .name = "neon",
-    .required = NEON_REQUIRED,
-    .scan = neon_scan,
-    .find_eol = neon_find_eol,
-};
-
-/* The same, for streams of short lines (kernel.h). */
-const sse_kernel simdsse__kernel_neon_short = {
-    .name = "neon",
-    .required = NEON_REQUIRED,
-    .scan = neon_scan_short,
-    .find_eol = neon_find_eol,
-};

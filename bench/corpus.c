@@ -344,15 +344,44 @@ size_t corpus_step(corpus_gen *g, char *out) {
     return (size_t)(p - out);
 }
 
-char *corpus_make(corpus_shape shape, size_t bytes, uint64_t seed, size_t *len, uint64_t *events) {
+/* Grows *ends to hold piece `n`; 0 if out of memory. */
+static int note_end(size_t **ends, size_t *cap, size_t n, size_t end) {
+    if (n == *cap) {
+        size_t c = *cap ? 2 * *cap : 1024;
+        size_t *e = realloc(*ends, c * sizeof *e);
+        if (!e) return 0;
+        *ends = e;
+        *cap = c;
+    }
+    (*ends)[n] = end;
+    return 1;
+}
+
+char *corpus_make_pieces(corpus_shape shape, size_t bytes, uint64_t seed, size_t *len,
+                         uint64_t *events, size_t **ends, size_t *pieces) {
     if (bytes > SIZE_MAX - CORPUS_STEP_MAX) return NULL;
     char *buf = malloc(bytes + CORPUS_STEP_MAX);
     if (!buf) return NULL;
     corpus_gen g;
     corpus_init(&g, shape, seed);
-    size_t n = 0;
-    while (n < bytes) n += corpus_step(&g, buf + n);
+    size_t n = 0, count = 0, cap = 0;
+    if (ends) *ends = NULL;
+    while (n < bytes) {
+        n += corpus_step(&g, buf + n);
+        if (ends && !note_end(ends, &cap, count, n)) {
+            free(*ends);
+            free(buf);
+            *ends = NULL;
+            return NULL;
+        }
+        count++;
+    }
     *len = n;
     if (events) *events = g.events;
+    if (pieces) *pieces = count;
     return buf;
+}
+
+char *corpus_make(corpus_shape shape, size_t bytes, uint64_t seed, size_t *len, uint64_t *events) {
+    return corpus_make_pieces(shape, bytes, seed, len, events, NULL, NULL);
 }

@@ -1,6 +1,6 @@
 /*
- * corpus.h -- deterministic text/event-stream corpora for benchmarks and
- * tests (ssegen, bench/bench_parse.cc).
+ * corpus.h -- deterministic text/event-stream corpora, written once for
+ * the benchmarks in bench/ and for tools/ssegen (which the tests use).
  * SPDX-License-Identifier: MIT
  *
  * A corpus is a stream of complete events in one of four shapes:
@@ -60,6 +60,13 @@ size_t corpus_step(corpus_gen *g, char *out);
  * *events (if not NULL) the events it dispatches. NULL if out of memory. */
 char *corpus_make(corpus_shape shape, size_t bytes, uint64_t seed, size_t *len,
                   uint64_t *events);
+
+/* corpus_make that also says where each piece ends: (*ends)[i] is the offset
+ * just past piece i, *pieces how many there are (a malloc'd array, NULL with
+ * the corpus if out of memory). A piece of the llm and tiny shapes is exactly
+ * one event: what a server writes, and a client may read, at a time. */
+char *corpus_make_pieces(corpus_shape shape, size_t bytes, uint64_t seed, size_t *len,
+                         uint64_t *events, size_t **ends, size_t *pieces);
 
 #ifdef __cplusplus
 }
