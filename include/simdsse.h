@@ -164,7 +164,7 @@ SIMDSSE_API const char *simdsse_strerror(int status);
  * Later versions add fields only at the end. The library then:
  *  - reads, or writes, only the first `size` bytes: fields past them (added
  *    after the caller was built) take their defaults;
- *  - refuses a size below the first layout (0.2.0) or an odd one with
+ *  - refuses a size below the first layout (0.2.0) with
  *    SIMDSSE_ERR_INVALID_ARGUMENT;
  *  - accepts a size above its own (a caller built against a newer header)
  *    only when every byte it does not know is zero, so an option this
@@ -470,9 +470,33 @@ SIMDSSE_API simdsse_status simdsse_parser_push(simdsse_parser *parser, const voi
  * *item and the spans in it stay valid until the next call on this parser
  * other than the getters below. The getters (last event ID, reconnection
  * time) answer as a callback for that item would see them.
+ *
+ * Like getc, simdsse_parser_next is also a macro, which takes an item
+ * already queued without a call (the parser assembles items in batches);
+ * (simdsse_parser_next)(...) or &simdsse_parser_next reach the function,
+ * which does the same, for foreign-function interfaces.
  */
 SIMDSSE_API simdsse_status simdsse_parser_next(simdsse_parser *parser,
                                                const simdsse_item **item);
+
+/** @private Not API: the queued items [head, tail), the first member of
+ *  every parser, read by the simdsse_parser_next macro. Its layout is part
+ *  of this minor version's ABI; never use it. */
+typedef struct simdsse__queue {
+    const simdsse_item *head, *tail;
+} simdsse__queue;
+
+/** @private The simdsse_parser_next macro's body. */
+static inline simdsse_status simdsse__next_inline(simdsse_parser *parser,
+                                                  const simdsse_item **item) {
+    simdsse__queue *q = (simdsse__queue *)(void *)parser;
+    if (parser && item && q->head != q->tail) {
+        *item = q->head++;
+        return SIMDSSE_OK;
+    }
+    return (simdsse_parser_next)(parser, item);
+}
+#define simdsse_parser_next(parser, item) simdsse__next_inline(parser, item)
 
 /* MARK: - Parser state (getters; allowed in callbacks) */
 

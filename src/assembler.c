@@ -29,13 +29,46 @@ static inline uint32_t word4(const char *p) {
      (uint32_t)(uint8_t)(a) << 24)
 #endif
 
+/* MARK: - Reporting: to the callbacks (feed) or the pull queue (next)
+ *
+ * A callback's non-zero return stops the feed after its line, and so does
+ * a reset or destroy it asked for (`deferred`, read after it returns). */
+
 sse_step simdsse__fail(simdsse_parser *p, simdsse_status why, uint64_t at) {
-    p->error_offset = at;
     p->skip_event = true; /* the offending event is dropped up to its blank line */
     p->has_data = false;
     p->data.len = 0;
     p->type.len = 0;
-    return why;
+    if (p->pulling) {
+        simdsse_item *it = sse_queue_slot(p);
+        it->kind = SIMDSSE_ITEM_ERROR;
+        it->error.status = why;
+        it->error.offset = at;
+        return sse_queued(p, true);
+    }
+    if (!p->first_error) p->first_error = (int8_t)why;
+    if (p->on_error) {
+        simdsse_error e;
+        e.status = why;
+        e.offset = at;
+        if (p->on_error(p->user, &e) | p->deferred) return SSE_STOP;
+    }
+    return SSE_GO;
+}
+
+/* A comment's text; `carried`: it lies in `line`, which the next chunk's
+ * carried line overwrites. */
+static sse_step report_comment(simdsse_parser *p, const char *s, size_t n, bool pull,
+                               bool carried) {
+    simdsse_span text = {s, n};
+    if (pull) {
+        simdsse_item *it = sse_queue_slot(p);
+        it->kind = SIMDSSE_ITEM_COMMENT;
+        it->comment = text;
+        return sse_queued(p, !carried);
+    }
+    if (p->on_comment && (p->on_comment(p->user, text) | p->deferred)) return SSE_STOP;
+    return SSE_GO;
 }
 
 static sse_step no_memory(simdsse_parser *p) {
@@ -123,48 +156,73 @@ static inline bool has_nul(const char *s, size_t n) {
 
 /* Dispatch the event. Inlined into the line loop: a blank line ending an
  * event is half the lines of a typical stream. */
-SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset) {
+SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull) {
     /* 1. (see commit_id) */
-    if (SSE_UNLIKELY(p->id_changed)) commit_id(p);
+    if (SSE_UNLIKELY(p->id_changed)) {
+        /* Pull: the last event ID changes here, and queued items must show
+         * the one before (simdsse_parser_last_event_id answers for them). */
+        if (pull && sse_queue_busy(p)) return SSE_BEFORE;
+        commit_id(p);
+    }
     if (SSE_UNLIKELY(p->skip_event)) { /* the end of an event a limit discarded */
         p->skip_event = false;
         p->has_data = false;
         p->type.len = 0;
-        return 0;
+        return SSE_GO;
     }
     /* 2. "If the data buffer is an empty string, set the data buffer and the
      *    event type buffer to the empty string and return." */
     if (SSE_UNLIKELY(!p->has_data)) {
         p->type.len = 0;
-        return 0;
+        return SSE_GO;
     }
     /* 3. "If the data buffer's last character is a U+000A LINE FEED (LF)
      *    character, then remove the last character from the data buffer."
      *    We never store that final LF: `data` holds the lines joined by LF. */
     /* (Field by field: a whole-span copy becomes one 16-byte load of what
      * was just stored as two 8-byte halves, and waits for the stores to
-     * retire instead of being forwarded from them.) */
-    simdsse_event ev;
-    ev.data.ptr = p->data.ptr;
-    ev.data.len = p->data.len;
+     * retire instead of being forwarded from them.) The pull API builds
+     * the event in its queue; retry and has_retry stay 0 there. */
+    simdsse_event local, *ev = &local;
+    if (pull) {
+        simdsse_item *it = sse_queue_slot(p);
+        it->kind = SIMDSSE_ITEM_EVENT;
+        ev = &it->event;
+    }
+    ev->data.ptr = p->data.ptr;
+    ev->data.len = p->data.len;
     /* 5-6. type "message", unless "the event type buffer has a value other
      *    than the empty string"; lastEventId is the last event ID string. */
-    ev.type.ptr = p->type.ptr;
-    ev.type.len = p->type.len;
-    if (!ev.type.len) {
-        ev.type.ptr = message_type;
-        ev.type.len = sizeof message_type - 1;
+    ev->type.ptr = p->type.ptr;
+    ev->type.len = p->type.len;
+    if (!ev->type.len) {
+        ev->type.ptr = message_type;
+        ev->type.len = sizeof message_type - 1;
     }
-    ev.id.ptr = p->last_id_ptr;
-    ev.id.len = p->last_id.len;
-    ev.offset = offset;
+    ev->id.ptr = p->last_id_ptr;
+    ev->id.len = p->last_id.len;
+    ev->offset = offset;
     /* 7. "Set the data buffer and the event type buffer to the empty string." */
     p->has_data = false;
     p->data.len = 0;
     p->type.len = 0;
     /* 8. Dispatch. */
-    if (p->cb.on_event && p->cb.on_event(p->user, &ev)) return SIMDSSE_PAUSED;
-    return 0;
+    if (pull) {
+        /* Data or type in the stores is rewritten by the next event's
+         * lines; borrowed from the chunk, it lasts until NEED_INPUT. (The
+         * id lies in last_id, which only the next commit, above, frees
+         * for rewriting.) */
+        bool lasting = true;
+        if (SSE_UNLIKELY(p->stored)) {
+            p->stored = false;
+            lasting = false;
+        }
+        return sse_queued(p, lasting);
+    }
+    local.retry = 0;
+    local.has_retry = 0;
+    if (p->on_event && (p->on_event(p->user, &local) | p->deferred)) return SSE_STOP;
+    return SSE_GO;
 }
 
 /* Copies n bytes in whole 64-byte moves: reads and writes up to 63 bytes
@@ -192,7 +250,7 @@ static sse_step data_append(simdsse_parser *p, const char *v, size_t vlen, size_
     if (SSE_UNLIKELY(old >= p->max_data || vlen >= p->max_data - old))
         return simdsse__fail(p, SIMDSSE_ERR_DATA_TOO_LONG, at);
     size_t need = old + 1 + vlen;
-    sse_buf *s = &p->data_store;
+    sse_store *s = &p->data_store;
     /* Bytes readable from the first value: up to the source's end while it
      * is borrowed, the store's capacity once it is in the store. (An empty
      * first value is not pinned, so it may lie anywhere: read none of it.) */
@@ -214,8 +272,7 @@ static sse_step data_append(simdsse_parser *p, const char *v, size_t vlen, size_
             /* The first value is still borrowed (or the store must grow):
              * bring it into the store. It never overlaps the store. */
             bool owned = s->ptr && p->data.ptr == s->ptr;
-            if (need > s->cap && !simdsse__buf_reserve(&p->alloc, s, need, p->max_data))
-                return no_memory(p);
+            if (!sse_store_reserve(&p->alloc, s, need, p->max_data)) return no_memory(p);
             if (!owned) copy_bytes(s->ptr, p->data.ptr, old);
         }
         s->ptr[old] = '\n';
@@ -223,6 +280,7 @@ static sse_step data_append(simdsse_parser *p, const char *v, size_t vlen, size_
     }
     p->data.ptr = s->ptr;
     p->data.len = need;
+    p->stored = true;
     return 0;
 }
 
@@ -242,20 +300,29 @@ SSE_INLINE sse_step field_data(simdsse_parser *p, const char *v, size_t vlen, ui
  *  the event stream's reconnection time to that integer. Otherwise, ignore
  *  the field." Integers past UINT64_MAX saturate: the standard's integer is
  *  unbounded, and the nearest we can say to "longer than that" is the most. */
-static sse_step field_retry(simdsse_parser *p, const char *v, size_t vlen) {
-    if (vlen == 0) return 0; /* no digits: "consists of only ASCII digits" fails */
+static sse_step field_retry(simdsse_parser *p, const char *v, size_t vlen, bool pull) {
+    if (vlen == 0) return SSE_GO; /* no digits: "consists of only ASCII digits" fails */
     uint64_t ms = 0;
     for (size_t i = 0; i < vlen; i++) {
         unsigned d = (unsigned)(uint8_t)v[i] - '0';
-        if (d > 9) return 0;
+        if (d > 9) return SSE_GO;
         if (ms > (UINT64_MAX - d) / 10)
             ms = UINT64_MAX;
         else
             ms = ms * 10 + d;
     }
+    if (pull) {
+        /* Queued items must still see the old time (simdsse_parser_retry). */
+        if (sse_queue_busy(p)) return SSE_BEFORE;
+        p->retry = ms;
+        simdsse_item *it = sse_queue_slot(p);
+        it->kind = SIMDSSE_ITEM_RETRY;
+        it->retry = ms;
+        return sse_queued(p, true);
+    }
     p->retry = ms;
-    if (p->cb.on_retry && p->cb.on_retry(p->user, ms)) return SIMDSSE_PAUSED;
-    return 0;
+    if (p->on_retry && (p->on_retry(p->user, ms) | p->deferred)) return SSE_STOP;
+    return SSE_GO;
 }
 
 /* "If the field name is "event": Set the event type buffer to field value." */
@@ -272,8 +339,7 @@ SSE_INLINE sse_step field_event(simdsse_parser *p, const char *v, size_t vlen, u
 SSE_INLINE sse_step field_id(simdsse_parser *p, const char *v, size_t vlen, uint64_t at) {
     if (has_nul(v, vlen)) return 0;
     if (SSE_UNLIKELY(vlen > p->max_id)) return simdsse__fail(p, SIMDSSE_ERR_ID_TOO_LONG, at);
-    if (vlen > p->id_buf.cap && !simdsse__buf_reserve(&p->alloc, &p->id_buf, vlen, p->max_id))
-        return no_memory(p);
+    if (!sse_buf_reserve(&p->alloc, &p->id_buf, vlen, p->max_id)) return no_memory(p);
     copy_bytes(p->id_buf.ptr, v, vlen);
     p->id_buf.len = vlen;
     p->id_changed = true;
@@ -284,17 +350,14 @@ SSE_INLINE sse_step field_id(simdsse_parser *p, const char *v, size_t vlen, uint
 enum field { F_DATA, F_EVENT, F_ID, F_RETRY };
 
 /* One line (not blank), every case. The batch loop below takes a shortcut
- * for "data" lines and comes here for the rest. */
-static sse_step line(simdsse_parser *p, const char *s, size_t len, uint64_t at) {
-    if (SSE_UNLIKELY(p->skip_event)) return 0;
-    /* "If the line starts with a U+003A COLON character (:): Ignore the line." */
-    if (s[0] == ':') {
-        if (p->cb.on_comment) {
-            simdsse_span text = {s + 1, len - 1};
-            if (p->cb.on_comment(p->user, text)) return SIMDSSE_PAUSED;
-        }
-        return 0;
-    }
+ * for "data" lines and comes here for the rest. `carried`: it lies in
+ * `line`. */
+SSE_INLINE sse_step line(simdsse_parser *p, const char *s, size_t len, uint64_t at,
+                         const bool pull, bool carried) {
+    if (SSE_UNLIKELY(p->skip_event)) return SSE_GO;
+    /* "If the line starts with a U+003A COLON character (:): Ignore the line."
+     * (Ignored by the event, but reported: heartbeats are comments.) */
+    if (s[0] == ':') return report_comment(p, s + 1, len - 1, pull, carried);
     /* "If the line contains a U+003A COLON character: Collect the characters
      *  on the line before the first U+003A COLON character (:), and let field
      *  be that string. Collect the characters on the line after the first
@@ -345,9 +408,18 @@ static sse_step line(simdsse_parser *p, const char *s, size_t len, uint64_t at) 
     case F_ID:
         return field_id(p, v, vlen, vat);
     case F_RETRY:
-        return field_retry(p, v, vlen);
+        return field_retry(p, v, vlen, pull);
     }
-    return 0;
+    return SSE_GO;
+}
+
+/* The two deliveries, each compiled once. */
+static sse_step line_cb(simdsse_parser *p, const char *s, size_t len, uint64_t at) {
+    return line(p, s, len, at, false, false);
+}
+static sse_step line_pull(simdsse_parser *p, const char *s, size_t len, uint64_t at,
+                          bool carried) {
+    return line(p, s, len, at, true, carried);
 }
 
 /* MARK: - The batch loop
@@ -360,8 +432,9 @@ static sse_step line(simdsse_parser *p, const char *s, size_t len, uint64_t at) 
  * one switch, measured no faster on mixed streams and slower on the common
  * ones: the line types of a stream are mostly predictable.) */
 
-sse_step simdsse__assemble(simdsse_parser *p, const char *base, size_t blen, uint64_t base_offset,
-                           const sse_line *recs, size_t n, size_t *done) {
+SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
+                             uint64_t base_offset, const sse_line *recs, size_t n, size_t *done,
+                             const bool pull) {
     p->src_end = base + blen;
     for (size_t i = 0; i < n; i++) {
         const sse_line r = recs[i];
@@ -371,7 +444,7 @@ sse_step simdsse__assemble(simdsse_parser *p, const char *base, size_t blen, uin
         sse_step st;
         if (len == 0) {
             /* "If the line is empty (a blank line): Dispatch the event." */
-            st = dispatch(p, at);
+            st = dispatch(p, at, pull);
         } else if (SSE_UNLIKELY(len > p->max_line)) {
             st = simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, at + p->max_line);
         } else if (len >= 5 && word4(s) == WORD4('d', 'a', 't', 'a') && s[4] == ':' &&
@@ -389,33 +462,47 @@ sse_step simdsse__assemble(simdsse_parser *p, const char *base, size_t blen, uin
             size_t sp = len > 3 && s[3] == ' ';
             st = field_id(p, s + 3 + sp, len - 3 - sp, at + 3 + sp);
         } else {
-            st = line(p, s, len, at);
+            st = pull ? line_pull(p, s, len, at, false) : line_cb(p, s, len, at);
         }
         if (SSE_UNLIKELY(st)) {
-            *done = i + 1;
+            *done = i + (st != SSE_BEFORE);
             return st;
         }
     }
     *done = n;
-    return 0;
+    return SSE_GO;
+}
+
+sse_step simdsse__assemble(simdsse_parser *p, const char *base, size_t blen, uint64_t base_offset,
+                           const sse_line *recs, size_t n, size_t *done) {
+    return assemble(p, base, blen, base_offset, recs, n, done, false);
+}
+
+sse_step simdsse__assemble_pull(simdsse_parser *p, const char *base, size_t blen,
+                                uint64_t base_offset, const sse_line *recs, size_t n,
+                                size_t *done) {
+    return assemble(p, base, blen, base_offset, recs, n, done, true);
 }
 
 sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, uint64_t offset) {
     p->src_end = s + len;
     /* "If the line is empty (a blank line): Dispatch the event." */
-    return len == 0 ? dispatch(p, offset) : line(p, s, len, offset);
+    if (p->pulling) return len == 0 ? dispatch(p, offset, true) : line_pull(p, s, len, offset, true);
+    return len == 0 ? dispatch(p, offset, false) : line_cb(p, s, len, offset);
 }
 
 bool simdsse__pin(simdsse_parser *p) {
     if (p->has_data && p->data.len && p->data.ptr != p->data_store.ptr) {
-        if (!sse_buf_set(&p->alloc, &p->data_store, p->data.ptr, p->data.len, p->max_data))
+        if (!sse_store_set(&p->alloc, &p->data_store, p->data.ptr, p->data.len, p->max_data))
             return false;
         p->data.ptr = p->data_store.ptr;
+        p->stored = true;
     }
     if (p->type.len && p->type.ptr != p->type_store.ptr) {
-        if (!sse_buf_set(&p->alloc, &p->type_store, p->type.ptr, p->type.len, p->max_type))
+        if (!sse_store_set(&p->alloc, &p->type_store, p->type.ptr, p->type.len, p->max_type))
             return false;
         p->type.ptr = p->type_store.ptr;
+        p->stored = true;
     }
     return true;
 }

@@ -19,25 +19,24 @@ static void std_free(void *ctx, void *ptr, size_t size) {
     free(ptr);
 }
 
-const simdsse_allocator simdsse__default_allocator = {std_malloc, std_realloc, std_free, NULL};
+const sse_alloc simdsse__default_alloc = {std_malloc, std_realloc, std_free, NULL};
 
-bool simdsse__buf_reserve(const simdsse_allocator *a, sse_buf *b, size_t need, size_t limit) {
-    if (need <= b->cap) return true;
+bool simdsse__reserve(const sse_alloc *a, char **ptr, size_t *cap, size_t need, size_t limit) {
+    if (need <= *cap) return true;
     /* Double to keep appends amortised O(1), but never past the limit the
      * buffer is checked against: that is what bounds a parser's memory. */
-    size_t cap = b->cap < 64 ? 64 : b->cap;
-    while (cap < need) cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    if (cap > limit && limit >= need) cap = limit;
-    char *p = b->ptr ? a->realloc(a->ctx, b->ptr, b->cap, cap) : a->malloc(a->ctx, cap);
+    size_t n = *cap < 64 ? 64 : *cap;
+    while (n < need) n = n > SIZE_MAX / 2 ? need : n * 2;
+    if (n > limit && limit >= need) n = limit;
+    char *p = *ptr ? a->realloc(a->ctx, *ptr, *cap, n) : a->malloc(a->ctx, n);
     if (!p) return false;
-    b->ptr = p;
-    b->cap = cap;
+    *ptr = p;
+    *cap = n;
     return true;
 }
 
-void simdsse__buf_free(const simdsse_allocator *a, sse_buf *b) {
-    if (b->ptr) a->free(a->ctx, b->ptr, b->cap);
-    b->ptr = NULL;
-    b->len = 0;
-    b->cap = 0;
+void simdsse__release(const sse_alloc *a, char **ptr, size_t *cap) {
+    if (*ptr) a->free(a->ctx, *ptr, *cap);
+    *ptr = NULL;
+    *cap = 0;
 }

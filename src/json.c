@@ -17,7 +17,8 @@
 
 #include "internal.h"
 
-/* Output that counts everything and stores what fits, like snprintf. */
+/* Output that counts everything and stores what fits: one pass gives the
+ * bytes and the exact size a too-small buffer needs. */
 typedef struct json_out {
     char *buf;
     size_t cap, len;
@@ -131,14 +132,32 @@ static void put_string(json_out *o, const char *text, size_t len) {
     put(o, "\"", 1);
 }
 
-size_t simdsse_json_string(const char *text, size_t len, char *out, size_t cap) {
-    json_out o = {out, out ? cap : 0, 0};
-    put_string(&o, text, len);
-    return o.len;
+/* Reports as the format calls do (see simdsse.h). */
+static simdsse_status finish(const json_out *o, size_t *len) {
+    *len = o->len;
+    return o->len > o->cap ? SIMDSSE_ERR_BUFFER_TOO_SMALL : SIMDSSE_OK;
 }
 
-size_t simdsse_event_to_json(const simdsse_event *event, char *out, size_t cap) {
-    json_out o = {out, out ? cap : 0, 0};
+static bool span_ok(simdsse_span s) { return s.ptr || s.len == 0; }
+
+simdsse_status simdsse_format_json_string(const char *text, size_t text_len, char *out, size_t cap,
+                                          size_t *len) {
+    if (!len) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    *len = 0;
+    if ((!out && cap) || (!text && text_len)) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    json_out o = {out, cap, 0};
+    put_string(&o, text, text_len);
+    return finish(&o, len);
+}
+
+simdsse_status simdsse_format_json(const simdsse_event *event, char *out, size_t cap,
+                                   size_t *len) {
+    if (!len) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    *len = 0;
+    if (!event || (!out && cap) || !span_ok(event->type) || !span_ok(event->data) ||
+        !span_ok(event->id))
+        return SIMDSSE_ERR_INVALID_ARGUMENT;
+    json_out o = {out, cap, 0};
     put(&o, "{\"event\":", 9);
     put_string(&o, event->type.ptr, event->type.len);
     put(&o, ",\"data\":", 8);
@@ -146,5 +165,5 @@ size_t simdsse_event_to_json(const simdsse_event *event, char *out, size_t cap) 
     put(&o, ",\"id\":", 6);
     put_string(&o, event->id.ptr, event->id.len);
     put(&o, "}", 1);
-    return o.len;
+    return finish(&o, len);
 }

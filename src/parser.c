@@ -2,106 +2,95 @@
  * parser.c -- the streaming parser: chunks in, lines to the assembler.
  * SPDX-License-Identifier: MIT
  *
- * feed() hands the caller's chunk to the kernel, which splits it into line
- * records in batches, and passes those to the assembler: lines lying wholly
- * inside the chunk are never copied. Only what a chunk boundary cuts is
- * carried over: an unfinished line (into `line`), a CR whose LF may start the
- * next chunk (`skip_lf`), a BOM split across chunks (`bom_seen`), and the
- * spans of an event not yet dispatched (pinned into the parser's stores).
+ * The driver hands the caller's chunk to the kernel, which splits it into
+ * line records in batches, and passes those to the assembler: lines lying
+ * wholly inside the chunk are never copied. Only what a chunk boundary cuts
+ * is carried over: an unfinished line (into `line`), a CR whose LF may
+ * start the next chunk (`skip_lf`), a BOM split across chunks (`bom_seen`),
+ * and the spans of an event not yet dispatched (pinned into the parser's
+ * stores). feed runs the driver over a whole chunk with its callbacks; the
+ * pull API (pull.c) runs the same driver, resumably, into its item queue.
  */
 #include <stdlib.h>
 
 #include "parser.h"
 
-#define BATCH 256 /* line records per kernel call: 3 KiB of stack */
+#define BATCH 256 /* line records per kernel call in feed: 2 KiB of stack */
 
 /* "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark". */
 static const char utf8_bom[3] = {'\xEF', '\xBB', '\xBF'};
 
-void simdsse_options_init(simdsse_options *o) {
-    if (!o) return;
-    o->max_line_length = SIMDSSE_DEFAULT_MAX_LINE_LENGTH;
-    o->max_data_length = SIMDSSE_DEFAULT_MAX_DATA_LENGTH;
-    o->max_type_length = SIMDSSE_DEFAULT_MAX_TYPE_LENGTH;
-    o->max_id_length = SIMDSSE_DEFAULT_MAX_ID_LENGTH;
-    o->initial_retry_ms = SIMDSSE_DEFAULT_RETRY_MS;
-    o->kernel = NULL;
-    o->allocator = NULL;
-}
+/* MARK: - Create, destroy, reset */
 
-static simdsse_status init(simdsse_parser *p, const simdsse_callbacks *cb, void *user,
-                           const simdsse_options *opt) {
-    simdsse_options defaults;
-    if (!opt) {
-        simdsse_options_init(&defaults);
-        opt = &defaults;
+static simdsse_status init(simdsse_parser *p, const simdsse_parser_options *opt) {
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
+    if (opt) {
+        simdsse_status st = simdsse__struct_load(&o, sizeof o, opt,
+                                                 SSE_FIRST_SIZE(simdsse_parser_options, allocator));
+        if (st != SIMDSSE_OK) return st;
     }
     memset(p, 0, sizeof *p);
-    simdsse_status st;
-    p->kernel = opt->kernel ? simdsse__kernel_lookup(opt->kernel, &st) : simdsse__kernel_default(&st);
+    simdsse_status st = simdsse__alloc_load(o.allocator, &p->alloc);
+    if (st != SIMDSSE_OK) return st;
+    p->kernel = o.kernel ? simdsse__kernel_lookup(o.kernel, &st) : simdsse__kernel_default(&st);
     if (!p->kernel) return st;
-    p->kernel_short = simdsse__kernel_short(p->kernel);
-    if (cb) p->cb = *cb;
-    p->user = user;
-    p->alloc = simdsse__default_allocator;
-    if (opt->allocator) p->alloc = *opt->allocator;
-    p->max_line = opt->max_line_length;
-    p->max_data = opt->max_data_length;
-    p->max_type = opt->max_type_length;
-    p->max_id = opt->max_id_length;
-    p->retry = opt->initial_retry_ms;
+    p->on_event = o.on_event;
+    p->on_comment = o.on_comment;
+    p->on_retry = o.on_retry;
+    p->on_error = o.on_error;
+    p->user = o.user;
+    p->max_line = o.max_line_length;
+    p->max_data = o.max_data_length;
+    p->max_type = o.max_type_length;
+    p->max_id = o.max_id_length;
+    p->retry = o.initial_retry_ms;
     p->last_id_ptr = "";
     return SIMDSSE_OK;
 }
 
-simdsse_parser *simdsse_parser_create2(const simdsse_callbacks *cb, void *user,
-                                       const simdsse_options *opt, simdsse_status *status) {
-    simdsse_status st = SIMDSSE_ERR_INVALID_ARGUMENT;
-    simdsse_parser *p = NULL;
-    const simdsse_allocator *a = &simdsse__default_allocator;
-    if (opt && opt->allocator) {
-        a = opt->allocator;
-        if (!a->malloc || !a->realloc || !a->free) goto out;
+simdsse_parser *simdsse_parser_create(const simdsse_parser_options *opt, simdsse_status *status) {
+    simdsse_parser tmp, *p = NULL;
+    /* Built on the stack first: the allocator is one of the options. */
+    simdsse_status st = init(&tmp, opt);
+    if (st == SIMDSSE_OK) {
+        p = tmp.alloc.malloc(tmp.alloc.ctx, sizeof *p);
+        if (p)
+            *p = tmp;
+        else
+            st = SIMDSSE_ERR_NO_MEMORY;
     }
-    p = a->malloc(a->ctx, sizeof *p);
-    if (!p) {
-        st = SIMDSSE_ERR_NO_MEMORY;
-        goto out;
-    }
-    st = init(p, cb, user, opt);
-    if (st != SIMDSSE_OK) {
-        a->free(a->ctx, p, sizeof *p);
-        p = NULL;
-    }
-out:
     if (status) *status = st;
     return p;
 }
 
-simdsse_parser *simdsse_parser_create(const simdsse_callbacks *cb, void *user,
-                                      const simdsse_options *opt) {
-    return simdsse_parser_create2(cb, user, opt, NULL);
+static void release(simdsse_parser *p) {
+    simdsse__pull_free(p);
+    sse_store_free(&p->alloc, &p->data_store);
+    sse_store_free(&p->alloc, &p->type_store);
+    sse_buf_free(&p->alloc, &p->id_buf);
+    sse_buf_free(&p->alloc, &p->last_id);
+    sse_buf_free(&p->alloc, &p->line);
 }
 
-static void release(simdsse_parser *p) {
-    simdsse__buf_free(&p->alloc, &p->data_store);
-    simdsse__buf_free(&p->alloc, &p->type_store);
-    simdsse__buf_free(&p->alloc, &p->id_buf);
-    simdsse__buf_free(&p->alloc, &p->last_id);
-    simdsse__buf_free(&p->alloc, &p->line);
+static void destroy_now(simdsse_parser *p) {
+    sse_alloc a = p->alloc;
+    release(p);
+    a.free(a.ctx, p, sizeof *p);
 }
 
 void simdsse_parser_destroy(simdsse_parser *p) {
     if (!p) return;
-    simdsse_allocator a = p->alloc;
-    release(p);
-    a.free(a.ctx, p, sizeof *p);
+    if (p->busy) { /* a callback: feed frees it when the callback returns */
+        p->deferred = SSE_DEFER_DESTROY;
+        return;
+    }
+    destroy_now(p);
 }
 
 /* Stream state back to "new stream"; what survives a reconnection stays. */
 static void clear_stream(simdsse_parser *p) {
     p->offset = 0;
-    p->error_offset = 0;
     p->data.len = 0;
     p->type.len = 0;
     p->line.len = 0;
@@ -116,19 +105,32 @@ static void clear_stream(simdsse_parser *p) {
     p->skip_event = false;
     p->finished = false;
     p->broken = false;
+    p->deferred = SSE_DEFER_NONE;
+    p->first_error = 0;
+    simdsse__pull_clear(p);
 }
 
 void simdsse_parser_reset(simdsse_parser *p) {
-    if (p) clear_stream(p);
+    if (!p) return;
+    if (p->busy) { /* a callback: feed resets it when the callback returns */
+        if (p->deferred == SSE_DEFER_NONE) p->deferred = SSE_DEFER_RESET;
+        return;
+    }
+    clear_stream(p);
 }
 
-void simdsse_parser_trim(simdsse_parser *p) {
-    if (!p) return;
-    if (!p->line_pending) simdsse__buf_free(&p->alloc, &p->line);
-    if (!p->has_data) simdsse__buf_free(&p->alloc, &p->data_store);
-    if (!p->type.len) simdsse__buf_free(&p->alloc, &p->type_store);
-    if (!p->id_changed) simdsse__buf_free(&p->alloc, &p->id_buf);
+simdsse_status simdsse_parser_trim(simdsse_parser *p) {
+    if (!p) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    if (p->busy) return SIMDSSE_ERR_IN_CALLBACK;
+    if (!p->line_pending) sse_buf_free(&p->alloc, &p->line);
+    if (!p->has_data) sse_store_free(&p->alloc, &p->data_store);
+    if (!p->type.len) sse_store_free(&p->alloc, &p->type_store);
+    if (!p->id_changed) sse_buf_free(&p->alloc, &p->id_buf);
+    if (!simdsse__pull_pending(p)) simdsse__pull_free(p);
+    return SIMDSSE_OK;
 }
+
+/* MARK: - Getters */
 
 simdsse_span simdsse_parser_last_event_id(const simdsse_parser *p) {
     simdsse_span s = {"", 0};
@@ -141,20 +143,21 @@ simdsse_span simdsse_parser_last_event_id(const simdsse_parser *p) {
 
 uint64_t simdsse_parser_retry(const simdsse_parser *p) { return p ? p->retry : 0; }
 uint64_t simdsse_parser_offset(const simdsse_parser *p) { return p ? p->offset : 0; }
-uint64_t simdsse_parser_error_offset(const simdsse_parser *p) { return p ? p->error_offset : 0; }
 const char *simdsse_parser_kernel(const simdsse_parser *p) { return p ? p->kernel->name : NULL; }
 
 size_t simdsse_parser_memory(const simdsse_parser *p) {
     if (!p) return 0;
     return sizeof *p + p->data_store.cap + p->type_store.cap + p->id_buf.cap + p->last_id.cap +
-           p->line.cap;
+           p->line.cap + simdsse__pull_memory(p);
 }
+
+/* MARK: - The chunk driver */
 
 /* Appends n bytes of an unfinished line, starting one at stream offset `at`
  * if none is pending. Enforces max_line_length as the bytes arrive, so a
  * line with no end never holds more than the limit. */
 static sse_step carry(simdsse_parser *p, const char *s, size_t n, uint64_t at) {
-    if (p->skip_line) return 0;
+    if (p->skip_line) return SSE_GO;
     if (!p->line_pending) {
         /* Spans may borrow `line`: copy them out before it is overwritten. */
         if (!simdsse__pin(p)) goto no_memory;
@@ -168,13 +171,12 @@ static sse_step carry(simdsse_parser *p, const char *s, size_t n, uint64_t at) {
         p->skip_line = true;
         return simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, p->line_offset + p->max_line);
     }
-    if (!n) return 0;
+    if (!n) return SSE_GO;
     size_t need = p->line.len + n;
-    if (need > p->line.cap && !simdsse__buf_reserve(&p->alloc, &p->line, need, p->max_line))
-        goto no_memory;
+    if (!sse_buf_reserve(&p->alloc, &p->line, need, p->max_line)) goto no_memory;
     memcpy(p->line.ptr + p->line.len, s, n);
     p->line.len = need;
-    return 0;
+    return SSE_GO;
 no_memory:
     p->broken = true;
     return SIMDSSE_ERR_NO_MEMORY;
@@ -190,15 +192,10 @@ static inline void after_line_end(simdsse_parser *p, const char *buf, size_t len
         (*pos)++;
 }
 
-simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t len,
-                                   size_t *consumed) {
-    const char *buf = data;
-    size_t pos = 0;
-    sse_step st = 0;
-    if (consumed) *consumed = 0;
-    if (!p || (!data && len)) return SIMDSSE_ERR_INVALID_ARGUMENT;
-    if (p->finished || p->broken) return SIMDSSE_ERR_NEEDS_RESET;
-
+sse_step simdsse__chunk_start(simdsse_parser *p, sse_drive *d) {
+    const char *buf = d->buf;
+    size_t len = d->len, pos = 0;
+    sse_step st = SSE_GO;
     /* A BOM is looked for once, at stream start, however the stream is cut. */
     if (SSE_UNLIKELY(p->bom_seen < 3)) {
         while (pos < len && p->bom_seen < 3 && buf[pos] == utf8_bom[p->bom_seen]) {
@@ -210,90 +207,147 @@ simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t l
             uint8_t matched = p->bom_seen;
             p->bom_seen = 3;
             if (matched) st = carry(p, utf8_bom, matched, 0);
-            if (st) goto out;
         }
     }
-    if (SSE_UNLIKELY(p->skip_lf) && pos < len) {
+    if (st == SSE_GO && SSE_UNLIKELY(p->skip_lf) && pos < len) {
         p->skip_lf = false;
         if (buf[pos] == '\n') pos++;
     }
+    d->pos = pos;
+    return st;
+}
 
-    sse_line recs[BATCH];
-    while (pos < len) {
+/* Finishes the line a chunk boundary cut, from d->pos on. */
+static sse_step carried_line(simdsse_parser *p, sse_drive *d) {
+    const char *buf = d->buf;
+    size_t len = d->len, pos = d->pos;
+    size_t end = pos + p->kernel->find_eol(buf + pos, len - pos);
+    sse_step st = carry(p, buf + pos, end - pos, p->offset + pos);
+    d->pos = end;
+    if (st != SSE_GO || end == len) return st;
+    d->pos++;
+    after_line_end(p, buf, len, &d->pos);
+    if (p->skip_line) {
+        p->skip_line = false;
+        return SSE_GO;
+    }
+    p->line_pending = false;
+    st = simdsse__assemble_line(p, p->line.ptr, p->line.len, p->line_offset);
+    /* Spans borrowed from `line` move to the stores, stop or not: from here
+     * on the assembler reads the chunk (see src_end). */
+    if (st >= 0 && !simdsse__pin(p)) {
+        p->broken = true;
+        st = SIMDSSE_ERR_NO_MEMORY;
+    }
+    return st;
+}
+
+SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
+    const char *buf = d->buf;
+    size_t len = d->len;
+    sse_step st;
+    for (;;) {
+        if (d->window) {
+            if (d->i < d->n) {
+                size_t done;
+                st = (pull ? simdsse__assemble_pull : simdsse__assemble)(
+                    p, buf + d->pos, len - d->pos, p->offset + d->pos, d->recs + d->i,
+                    d->n - d->i, &done);
+                d->i += done;
+                if (st) return st;
+            }
+            /* Every record of the window is assembled: step past them. */
+            size_t window = d->window, next = d->next;
+            d->window = 0;
+            if (d->n == d->cap || next == window) {
+                d->pos += next;
+                if (next == window) after_line_end(p, buf, len, &d->pos);
+            } else if (window < len - d->pos && next > 0) {
+                d->pos += next; /* rescan the unfinished line from its start */
+            } else {
+                /* buf[pos + next, pos + window) is an unfinished line. */
+                st = carry(p, buf + d->pos + next, window - next, p->offset + d->pos + next);
+                d->pos += window;
+                if (st) return st;
+            }
+        }
+        if (d->pos >= len) return SSE_GO;
         if (SSE_UNLIKELY(p->line_pending || p->skip_line)) {
-            /* Finish the line a chunk boundary cut. */
-            size_t end = pos + p->kernel->find_eol(buf + pos, len - pos);
-            st = carry(p, buf + pos, end - pos, p->offset + pos);
-            if (st) {
-                pos = end;
-                goto out;
-            }
-            pos = end;
-            if (end == len) break;
-            pos++;
-            after_line_end(p, buf, len, &pos);
-            if (p->skip_line) {
-                p->skip_line = false;
-                continue;
-            }
-            p->line_pending = false;
-            st = simdsse__assemble_line(p, p->line.ptr, p->line.len, p->line_offset);
-            if (st) goto out;
-            /* Spans borrowed from `line` move to the stores: from here on
-             * the assembler reads the chunk (see src_end). */
-            if (!simdsse__pin(p)) {
-                p->broken = true;
-                st = SIMDSSE_ERR_NO_MEMORY;
-                goto out;
-            }
+            /* (Pull: the line is assembled with an empty queue, so that
+             * nothing in it has to wait for an item: see SSE_BEFORE.) */
+            if (pull && sse_queue_busy(p)) return SSE_STOP;
+            st = carried_line(p, d);
+            if (st) return st;
             continue;
         }
-
-        size_t window = len - pos < SSE_SCAN_MAX ? len - pos : SSE_SCAN_MAX;
-        size_t next, done;
+        size_t window = len - d->pos < SSE_SCAN_MAX ? len - d->pos : SSE_SCAN_MAX;
         /* Streams of short lines (under 32 bytes on average, so about
          * three line ends a block) take the kernel's variant that walks
          * a block's ends without a loop exit that mispredicts on them. The
          * choice changes once per batch at most, so it predicts well. */
-        size_t n = (p->short_lines ? p->kernel_short : p->kernel)->scan(buf + pos, window, recs,
-                                                                       BATCH, &next);
-        p->short_lines = n * 32 > next;
-        st = simdsse__assemble(p, buf + pos, len - pos, p->offset + pos, recs, n, &done);
-        if (st) {
-            size_t stop = done < n ? recs[done].start : next;
-            pos += stop;
-            if (stop == window) after_line_end(p, buf, len, &pos);
-            goto out;
-        }
-        if (n == BATCH || next == window) {
-            pos += next;
-            if (next == window) after_line_end(p, buf, len, &pos);
-            continue;
-        }
-        if (window < len - pos && next > 0) {
-            pos += next; /* rescan the unfinished line from its start */
-            continue;
-        }
-        /* buf[pos + next, pos + window) is an unfinished line. */
-        st = carry(p, buf + pos + next, window - next, p->offset + pos + next);
-        pos += window;
-        if (st) goto out;
+        const sse_kernel *k = p->short_lines ? simdsse__kernel_short(p->kernel) : p->kernel;
+        d->n = k->scan(buf + d->pos, window, d->recs, d->cap, &d->next);
+        p->short_lines = d->n * 32 > d->next;
+        d->i = 0;
+        d->window = window;
     }
+}
 
-out:
-    if (!p->broken && !simdsse__pin(p)) {
-        /* Reported now, not by the next feed: out of memory outranks a
-         * pause or a limit error met in the same call. */
-        p->broken = true;
-        st = SIMDSSE_ERR_NO_MEMORY;
-    }
-    p->offset += pos;
+sse_step simdsse__drive(simdsse_parser *p, sse_drive *d) { return drive(p, d, false); }
+sse_step simdsse__drive_pull(simdsse_parser *p, sse_drive *d) { return drive(p, d, true); }
+
+/* MARK: - feed, finish, parse */
+
+/* Where a stopped drive stopped: the start of the first line not
+ * assembled (a pause is resumed by feeding the rest from there). */
+static size_t stopped_at(simdsse_parser *p, const sse_drive *d) {
+    if (!d->window) return d->pos;
+    if (d->i < d->n) return d->pos + d->recs[d->i].start;
+    size_t pos = d->pos + d->next;
+    if (d->next == d->window) after_line_end(p, d->buf, d->len, &pos);
+    return pos;
+}
+
+simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t len,
+                                   size_t *consumed) {
+    if (consumed) *consumed = 0;
+    if (!p || (!data && len)) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    if (p->busy) return SIMDSSE_ERR_IN_CALLBACK;
+    if (simdsse__pull_pending(p)) return SIMDSSE_ERR_INPUT_PENDING;
+    if (p->finished || p->broken) return SIMDSSE_ERR_NEEDS_RESET;
+
+    sse_line recs[BATCH];
+    sse_drive d = {data, len, 0, recs, BATCH, 0, 0, 0, 0};
+    p->busy = true;
+    p->first_error = 0;
+    sse_step st = simdsse__chunk_start(p, &d);
+    if (st == SSE_GO) st = simdsse__drive(p, &d);
+    p->busy = false;
+    size_t pos = stopped_at(p, &d);
     if (consumed) *consumed = pos;
-    return (simdsse_status)st;
+
+    if (SSE_UNLIKELY(p->deferred)) {
+        /* A callback asked: the rest of the chunk is not read. */
+        if (p->deferred == SSE_DEFER_DESTROY) {
+            destroy_now(p);
+            return SIMDSSE_DESTROYED;
+        }
+        clear_stream(p);
+        return SIMDSSE_RESET;
+    }
+    /* Out of memory outranks a pause or a limit error met in the same call,
+     * and is reported now, not by the next feed. */
+    if (!p->broken && !simdsse__pin(p)) p->broken = true;
+    p->offset += pos;
+    if (p->broken) return SIMDSSE_ERR_NO_MEMORY;
+    if (st == SSE_STOP) return SIMDSSE_PAUSED;
+    return (simdsse_status)p->first_error;
 }
 
 simdsse_status simdsse_parser_finish(simdsse_parser *p) {
     if (!p) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    if (p->busy) return SIMDSSE_ERR_IN_CALLBACK;
+    if (simdsse__pull_pending(p)) return SIMDSSE_ERR_INPUT_PENDING;
     if (p->broken) return SIMDSSE_ERR_NEEDS_RESET;
     /* "Once the end of the file is reached, any pending data must be
      *  discarded. (If the file ends in the middle of an event, before the
@@ -310,26 +364,14 @@ simdsse_status simdsse_parser_finish(simdsse_parser *p) {
     return SIMDSSE_OK;
 }
 
-simdsse_status simdsse_parse(const void *data, size_t len, const simdsse_callbacks *cb, void *user,
-                             const simdsse_options *opt) {
+simdsse_status simdsse_parse(const void *data, size_t len, const simdsse_parser_options *opt) {
     simdsse_parser p;
-    simdsse_status st = init(&p, cb, user, opt);
+    simdsse_status st = init(&p, opt);
     if (st != SIMDSSE_OK) return st;
-    if (!data && len) return SIMDSSE_ERR_INVALID_ARGUMENT;
-    /* One call, so nothing is lost: go on past limit errors (each drops only
-     * its own event) and report the first. A pause ends the parse. */
-    const char *s = data;
-    simdsse_status first = SIMDSSE_OK;
-    for (;;) {
-        size_t used;
-        simdsse_status r = simdsse_parser_feed(&p, s, len, &used);
-        s += used;
-        len -= used;
-        if (r == SIMDSSE_OK) break;
-        if (first == SIMDSSE_OK) first = r;
-        if (r == SIMDSSE_PAUSED || r == SIMDSSE_ERR_NO_MEMORY || r == SIMDSSE_ERR_NEEDS_RESET) break;
-    }
+    /* feed goes on past limit errors and returns the first; no callback can
+     * reach this parser to reset or destroy it. */
+    st = simdsse_parser_feed(&p, data, len, NULL);
     simdsse_parser_finish(&p);
     release(&p);
-    return first;
+    return st;
 }

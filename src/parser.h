@@ -1,6 +1,6 @@
 /*
- * parser.h -- the parser's state, shared by the feed driver (parser.c) and
- * the event assembler (assembler.c).
+ * parser.h -- the parser's state, shared by the chunk driver (parser.c), the
+ * pull API (pull.c) and the event assembler (assembler.c).
  * SPDX-License-Identifier: MIT
  */
 #ifndef SIMDSSE_PARSER_H
@@ -9,35 +9,46 @@
 #include "arch/kernel.h"
 #include "internal.h"
 
+typedef struct sse_pull sse_pull;
+
+/* The reset or destroy a callback asked for, done when feed returns. */
+enum { SSE_DEFER_NONE = 0, SSE_DEFER_RESET = 1, SSE_DEFER_DESTROY = 2 };
+
 struct simdsse_parser {
-    simdsse_callbacks cb;
+    /* Items of the pull block ready to be taken; first, for the header's
+     * simdsse_parser_next macro (see simdsse__queue). */
+    simdsse__queue queue;
+    int (*on_event)(void *user, const simdsse_event *event);
+    int (*on_comment)(void *user, simdsse_span text);
+    int (*on_retry)(void *user, uint64_t milliseconds);
+    int (*on_error)(void *user, const simdsse_error *error);
     void *user;
     const sse_kernel *kernel;
-    const sse_kernel *kernel_short; /* its variant for short lines */
-    simdsse_allocator alloc;
+    sse_alloc alloc;
     size_t max_line, max_data, max_type, max_id;
 
-    uint64_t offset;       /* stream bytes consumed before the current chunk */
-    uint64_t error_offset; /* where the last limit error tripped */
-    uint64_t retry;        /* the event stream's reconnection time, ms */
-    uint64_t line_offset;  /* stream offset of the pending partial line */
+    uint64_t offset;      /* stream bytes consumed before the current chunk */
+    uint64_t retry;       /* the event stream's reconnection time, ms */
+    uint64_t line_offset; /* stream offset of the pending partial line */
 
     /* The data buffer and the event type buffer of the standard. Each is a
      * span that borrows the caller's chunk (or `line`) while that is alive,
-     * and is copied into its store ("pinned") before feed returns. */
+     * and is copied into its store ("pinned") before the chunk goes. */
     simdsse_span data;
     simdsse_span type;
     /* End of the bytes the lines being assembled lie in: the chunk, or
-     * `line`. Borrowed spans always point before it (feed pins them when
-     * it switches from one to the other). */
+     * `line`. Borrowed spans always point before it (the driver pins them
+     * when it switches from one to the other). */
     const char *src_end;
-    sse_buf data_store;
-    sse_buf type_store;
+    sse_store data_store;
+    sse_store type_store;
 
     sse_buf id_buf;  /* the last event ID buffer */
     sse_buf last_id; /* the last event ID string */
     const char *last_id_ptr; /* last_id.ptr, or "" while it is empty */
     sse_buf line;    /* a line cut by a chunk boundary, carried over */
+
+    sse_pull *pull; /* the pull API's block (pull.c), from the first push on */
 
     uint8_t bom_seen;    /* bytes of a leading BOM matched so far, 0..2; 3 = decided */
     bool has_data;       /* the data buffer is not the empty string */
@@ -48,22 +59,107 @@ struct simdsse_parser {
     bool skip_event;     /* dropping lines up to the next blank line */
     bool finished;       /* finish was called */
     bool broken;         /* out of memory: needs reset */
-    bool short_lines;    /* the last batch's lines were short: use kernel_short */
+    bool short_lines;    /* the last batch's lines were short: use the kernel's
+                          * variant for them (simdsse__kernel_short) */
+    bool busy;           /* feed is running: its callbacks may be on the stack */
+    bool pulling;        /* items go to the pull queue, not to callbacks */
+    bool stored;         /* data or type was copied into its store since the
+                          * last pull dispatch (may be stale-true in feed) */
+    uint8_t deferred;    /* SSE_DEFER_*: asked for by a callback */
+    int8_t first_error;  /* the first limit error of this feed, or 0 */
 };
 
-/* What processing a line says: go on, or stop feeding (pause or error). */
-typedef int sse_step; /* 0, SIMDSSE_PAUSED, or a negative simdsse_status */
+/* What processing a line says. */
+typedef int sse_step;
+#define SSE_GO 0     /* go on */
+#define SSE_STOP 1   /* stop after this line: a pause, a deferred reset or
+                      * destroy, or the pull queue wants emptying */
+#define SSE_BEFORE 2 /* pull only: stop before this line, which changes
+                      * state an item already queued must not see changed;
+                      * nothing of it was done */
+/* ... or SIMDSSE_ERR_NO_MEMORY, which ends the chunk. */
+
+/* One complete line's worth of scanning: the records of buf[pos, pos +
+ * window) from the kernel, and how far they have been assembled. Feed
+ * keeps it on its stack for one call; the pull API keeps it in its block,
+ * so that next resumes at the line after the last item. */
+typedef struct sse_drive {
+    const char *buf; /* the chunk */
+    size_t len;
+    size_t pos;      /* where the records' window starts, or the next byte */
+    sse_line *recs;
+    size_t cap;      /* records recs holds */
+    size_t n, i;     /* records of the window; the next one to assemble */
+    size_t window;   /* the window's length; 0 when there is none */
+    size_t next;     /* the kernel's *next for that window */
+} sse_drive;
+
+/* The stream-start steps for a new chunk: the BOM, and an LF completing a
+ * CR that ended the previous chunk. */
+sse_step simdsse__chunk_start(simdsse_parser *p, sse_drive *d);
+/* Runs the chunk from where d says until it is used up (SSE_GO), or a line
+ * stops it (SSE_STOP, SSE_BEFORE), or memory runs out. */
+sse_step simdsse__drive(simdsse_parser *p, sse_drive *d);
+sse_step simdsse__drive_pull(simdsse_parser *p, sse_drive *d);
 
 /* Processes recs[0..n) of the chunk base[0, len) (stream offset
- * base_offset). Stops at the first line that pauses or fails; *done = lines
- * finished (that one included). */
+ * base_offset), items to the callbacks or (the _pull one) to the queue.
+ * Stops at the first line that says to; *done = lines finished. */
 sse_step simdsse__assemble(simdsse_parser *p, const char *base, size_t len, uint64_t base_offset,
                            const sse_line *recs, size_t n, size_t *done);
-/* Processes one whole line (terminator excluded). */
+sse_step simdsse__assemble_pull(simdsse_parser *p, const char *base, size_t len,
+                                uint64_t base_offset, const sse_line *recs, size_t n,
+                                size_t *done);
+/* Processes one whole line (terminator excluded) that lies in `line`. */
 sse_step simdsse__assemble_line(simdsse_parser *p, const char *line, size_t len, uint64_t offset);
-/* Records a limit error at stream offset `at` and drops the current event. */
+/* A limit error at stream offset `at`: drops the current event and reports
+ * the error (to on_error, or the queue). */
 sse_step simdsse__fail(simdsse_parser *p, simdsse_status why, uint64_t at);
 /* Copies borrowed spans into the parser's stores, before their memory goes. */
 bool simdsse__pin(simdsse_parser *p);
+
+/* MARK: - The pull API's block (pull.c)
+ *
+ * next does not stop after every line: that would cost a whole feed's
+ * fixed work per item. It assembles lines into a queue of items, as many
+ * as fit, and hands them out one by one. Queueing goes on past an item
+ * only while that item is sure to stay as it is: its spans point into the
+ * pushed chunk (alive until NEED_INPUT) or static memory, not into the
+ * parser's stores, which later lines rewrite; and nothing the getters show
+ * (last event ID, reconnection time) changes while it is queued. */
+#define SSE_PULL_ITEMS 64
+#define SSE_PULL_RECS 256
+
+struct sse_pull {
+    sse_drive d;          /* the pushed chunk, and how far it is scanned */
+    bool pending;         /* a chunk is pushed and NEED_INPUT not yet said */
+    bool started;         /* its stream-start steps are done */
+    bool used_up;         /* every line of it is assembled */
+    bool no_memory;       /* NO_MEMORY is to be returned once the queue is empty */
+    simdsse_item items[SSE_PULL_ITEMS];
+    sse_line recs[SSE_PULL_RECS];
+};
+
+/* The next free item. There always is one while lines are assembled:
+ * each line makes one item at most, and filling the last one stops. */
+SSE_INLINE simdsse_item *sse_queue_slot(simdsse_parser *p) {
+    return (simdsse_item *)(uintptr_t)p->queue.tail; /* (the items are ours) */
+}
+/* The slot was filled: stop when the queue is full, or when the item's
+ * spans would not survive more parsing (`lasting` false). */
+SSE_INLINE sse_step sse_queued(simdsse_parser *p, bool lasting) {
+    return ++p->queue.tail == p->pull->items + SSE_PULL_ITEMS || !lasting ? SSE_STOP : SSE_GO;
+}
+/* Items are queued: a line that changes what the getters show must wait
+ * until they are taken (SSE_BEFORE). */
+SSE_INLINE bool sse_queue_busy(const simdsse_parser *p) { return p->queue.tail != p->queue.head; }
+/* Frees the pull block (destroy, trim). */
+void simdsse__pull_free(simdsse_parser *p);
+/* Drops a pushed chunk and the queue (reset). */
+void simdsse__pull_clear(simdsse_parser *p);
+/* Heap bytes of the pull block (0 before the first push). */
+size_t simdsse__pull_memory(const simdsse_parser *p);
+/* Whether a pushed chunk is not used up. */
+bool simdsse__pull_pending(const simdsse_parser *p);
 
 #endif /* SIMDSSE_PARSER_H */

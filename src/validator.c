@@ -79,7 +79,7 @@ enum { F_UNKNOWN = SSE_FIELD_NAMES };
 
 struct simdsse_validator {
     simdsse_validator_options opt;
-    simdsse_allocator alloc;
+    sse_alloc alloc;
     simdsse_validation res;
 
     uint64_t offset;      /* stream offset of the byte being read */
@@ -115,6 +115,8 @@ struct simdsse_validator {
     bool has_data, has_event, has_id;
     bool stopped; /* the callback asked for no more diagnostics */
     bool finished;
+    bool busy;        /* feed or finish is running: on_diagnostic may be on the stack */
+    uint8_t deferred; /* DEFER_*: what on_diagnostic asked for */
 };
 
 /* "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark". */
@@ -485,71 +487,97 @@ static void scan(simdsse_validator *v, const unsigned char *s, size_t n) {
 
 /* MARK: - API */
 
-void simdsse_validator_options_init(simdsse_validator_options *o) {
-    if (!o) return;
-    o->on_diagnostic = NULL;
-    o->user = NULL;
-    o->long_line = SIMDSSE_DEFAULT_LONG_LINE;
-    o->max_retry_ms = SIMDSSE_DEFAULT_MAX_RETRY_MS;
-    o->max_diagnostics = SIMDSSE_DEFAULT_MAX_DIAGNOSTICS;
-    o->allocator = NULL;
-}
+/* The reset or destroy on_diagnostic asked for, done when the running feed
+ * or finish returns. Until then reporting stops, and the rest of the chunk
+ * is read into state that the reset clears or the destroy frees, so the
+ * scan needs no exit of its own. */
+enum { DEFER_NONE, DEFER_RESET, DEFER_DESTROY };
 
 static void clear(simdsse_validator *v) {
     simdsse_validator_options opt = v->opt;
-    simdsse_allocator alloc = v->alloc;
+    sse_alloc alloc = v->alloc;
     memset(v, 0, sizeof *v);
     v->opt = opt;
     v->alloc = alloc;
+    v->res.size = sizeof v->res;
     v->line = 1;
     v->field = F_UNKNOWN;
 }
 
-static void init(simdsse_validator *v, const simdsse_validator_options *opt) {
+static simdsse_status init(simdsse_validator *v, const simdsse_validator_options *opt) {
+    simdsse_validator_options o;
+    simdsse_validator_options_init(&o);
+    simdsse_status st = SIMDSSE_OK;
     if (opt)
-        v->opt = *opt;
-    else
-        simdsse_validator_options_init(&v->opt);
-    v->alloc = v->opt.allocator ? *v->opt.allocator : simdsse__default_allocator;
+        st = simdsse__struct_load(&o, sizeof o, opt,
+                                  SSE_FIRST_SIZE(simdsse_validator_options, allocator));
+    if (st == SIMDSSE_OK) st = simdsse__alloc_load(o.allocator, &v->alloc);
+    if (st != SIMDSSE_OK) return st;
+    v->opt = o;
     v->opt.allocator = NULL; /* copied: the caller's need not outlive us */
     clear(v);
+    return SIMDSSE_OK;
 }
 
 simdsse_validator *simdsse_validator_create(const simdsse_validator_options *opt,
                                             simdsse_status *status) {
-    simdsse_status st = SIMDSSE_ERR_INVALID_ARGUMENT;
-    simdsse_validator *v = NULL;
-    const simdsse_allocator *a = &simdsse__default_allocator;
-    if (opt && opt->allocator) {
-        a = opt->allocator;
-        if (!a->malloc || !a->realloc || !a->free) goto out;
+    simdsse_validator tmp, *v = NULL;
+    /* Built on the stack first: the allocator is one of the options. */
+    simdsse_status st = init(&tmp, opt);
+    if (st == SIMDSSE_OK) {
+        v = tmp.alloc.malloc(tmp.alloc.ctx, sizeof *v);
+        if (v)
+            *v = tmp;
+        else
+            st = SIMDSSE_ERR_NO_MEMORY;
     }
-    v = a->malloc(a->ctx, sizeof *v);
-    if (!v) {
-        st = SIMDSSE_ERR_NO_MEMORY;
-        goto out;
-    }
-    init(v, opt);
-    st = SIMDSSE_OK;
-out:
     if (status) *status = st;
     return v;
 }
 
-void simdsse_validator_destroy(simdsse_validator *v) {
-    if (!v) return;
-    simdsse_allocator a = v->alloc;
+static void destroy_now(simdsse_validator *v) {
+    sse_alloc a = v->alloc;
     a.free(a.ctx, v, sizeof *v);
 }
 
+void simdsse_validator_destroy(simdsse_validator *v) {
+    if (!v) return;
+    if (v->busy) {
+        v->deferred = DEFER_DESTROY;
+        v->stopped = true;
+        return;
+    }
+    destroy_now(v);
+}
+
 void simdsse_validator_reset(simdsse_validator *v) {
-    if (v) clear(v);
+    if (!v) return;
+    if (v->busy) {
+        if (v->deferred == DEFER_NONE) v->deferred = DEFER_RESET;
+        v->stopped = true;
+        return;
+    }
+    clear(v);
+}
+
+/* After a feed or finish: what on_diagnostic asked for, done now. */
+static simdsse_status done(simdsse_validator *v) {
+    v->busy = false;
+    if (SSE_LIKELY(v->deferred == DEFER_NONE)) return SIMDSSE_OK;
+    if (v->deferred == DEFER_DESTROY) {
+        destroy_now(v);
+        return SIMDSSE_DESTROYED;
+    }
+    clear(v);
+    return SIMDSSE_RESET;
 }
 
 simdsse_status simdsse_validator_feed(simdsse_validator *v, const void *data, size_t len) {
     if (!v || (!data && len)) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    if (v->busy) return SIMDSSE_ERR_IN_CALLBACK;
     if (v->finished) return SIMDSSE_ERR_NEEDS_RESET;
     if (len == 0) return SIMDSSE_OK; /* (data may be NULL: no arithmetic on it) */
+    v->busy = true;
     const unsigned char *s = data;
     size_t pos = 0;
     /* A BOM is looked for once, at stream start, however the stream is cut;
@@ -569,12 +597,14 @@ simdsse_status simdsse_validator_feed(simdsse_validator *v, const void *data, si
         }
     }
     scan(v, s + pos, len - pos);
-    return SIMDSSE_OK;
+    return done(v);
 }
 
 simdsse_status simdsse_validator_finish(simdsse_validator *v) {
     if (!v) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    if (v->busy) return SIMDSSE_ERR_IN_CALLBACK;
     if (v->finished) return SIMDSSE_ERR_NEEDS_RESET;
+    v->busy = true;
     if (!v->bom_done) {
         v->bom_done = true;
         scan(v, utf8_bom, v->bom_matched);
@@ -595,28 +625,24 @@ simdsse_status simdsse_validator_finish(simdsse_validator *v) {
     else if (v->has_data || v->has_event || v->has_id)
         here(v, SIMDSSE_DIAG_UNTERMINATED_EVENT, v->offset, msg_unterminated_event, NULL);
     v->finished = true;
-    return SIMDSSE_OK;
+    return done(v);
 }
 
-simdsse_validation simdsse_validator_result(const simdsse_validator *v) {
-    simdsse_validation r = {0, 0, 0, 0};
-    if (v) r = v->res;
-    return r;
+simdsse_status simdsse_validator_result(const simdsse_validator *v, simdsse_validation *result) {
+    if (!v || !result) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    return simdsse__struct_store(result, &v->res, sizeof v->res,
+                                 SSE_FIRST_SIZE(simdsse_validation, reported));
 }
 
-uint64_t simdsse_validator_events(const simdsse_validator *v) { return v ? v->res.events : 0; }
-
-simdsse_status simdsse_validate(const void *data, size_t len, simdsse_diagnostic_fn on_diagnostic,
-                                void *user, const simdsse_validator_options *options,
+simdsse_status simdsse_validate(const void *data, size_t len,
+                                const simdsse_validator_options *options,
                                 simdsse_validation *result) {
-    if (result) *result = simdsse_validator_result(NULL);
     if (!data && len) return SIMDSSE_ERR_INVALID_ARGUMENT;
     simdsse_validator v;
-    init(&v, options);
-    v.opt.on_diagnostic = on_diagnostic;
-    v.opt.user = user;
+    simdsse_status st = init(&v, options);
+    if (st != SIMDSSE_OK) return st;
+    /* No callback can reach this validator to reset or destroy it. */
     simdsse_validator_feed(&v, data, len);
     simdsse_validator_finish(&v);
-    if (result) *result = v.res;
-    return SIMDSSE_OK;
+    return result ? simdsse_validator_result(&v, result) : SIMDSSE_OK;
 }

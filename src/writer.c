@@ -24,7 +24,7 @@
 
 struct simdsse_writer {
     const sse_kernel *kernel;
-    simdsse_allocator alloc;
+    sse_alloc alloc;
     sse_buf buf;  /* output is buf.ptr[head, buf.len) */
     size_t head;  /* bytes consumed from the front, dropped when room is needed;
                    * head < buf.len, or both are 0 */
@@ -56,7 +56,7 @@ static bool grow(out *o, size_t n) {
         w->head = 0;
         if (n <= o->cap - o->pos) return true;
     }
-    if (n > SIZE_MAX - o->pos || !simdsse__buf_reserve(&w->alloc, &w->buf, o->pos + n, SIZE_MAX))
+    if (n > SIZE_MAX - o->pos || !sse_buf_reserve(&w->alloc, &w->buf, o->pos + n, SIZE_MAX))
         return false;
     o->buf = w->buf.ptr;
     o->cap = w->buf.cap;
@@ -178,7 +178,7 @@ static void put_retry(out *o, uint64_t ms) {
     put(o, p, (size_t)(tmp + sizeof tmp - p));
 }
 
-static simdsse_status write_event(const sse_kernel *k, const simdsse_fields *ev, unsigned flags,
+static simdsse_status write_event(const sse_kernel *k, const simdsse_event *ev, unsigned flags,
                                   out *o) {
     if (!ev || (flags & ~KNOWN_FLAGS) || !span_ok(ev->type) || !span_ok(ev->data) ||
         !span_ok(ev->id))
@@ -233,42 +233,29 @@ static const sse_kernel *default_kernel(void) {
     return k ? k : &simdsse__kernel_scalar; /* $SIMDSSE_KERNEL names nothing usable */
 }
 
-/* Runs a write into out[0, cap) and reports as the format calls do. */
+/* Reports a write into out[0, cap) as the format calls do. */
 static simdsse_status finish_fixed(simdsse_status st, const out *o, size_t *len) {
     size_t n = 0;
     if (st == SIMDSSE_OK) {
         n = o->spilled > SIZE_MAX - o->pos ? SIZE_MAX : o->pos + o->spilled;
         if (o->spilled) st = SIMDSSE_ERR_BUFFER_TOO_SMALL;
     }
-    if (len) *len = n;
+    *len = n;
     return st;
 }
 
-simdsse_status simdsse_event_size(const simdsse_fields *event, unsigned flags, size_t *size) {
-    out o = {NULL, 0, 0, 0, NULL, false};
-    simdsse_status st = write_event(default_kernel(), event, flags, &o);
-    st = finish_fixed(st, &o, size);
-    return st == SIMDSSE_ERR_BUFFER_TOO_SMALL ? SIMDSSE_OK : st;
-}
-
-simdsse_status simdsse_format_event(const simdsse_fields *event, unsigned flags, char *buf,
+simdsse_status simdsse_format_event(const simdsse_event *event, unsigned flags, char *buf,
                                     size_t cap, size_t *len) {
+    if (!len) return SIMDSSE_ERR_INVALID_ARGUMENT;
     out o = {buf, 0, 0, buf ? cap : 0, NULL, false};
     simdsse_status st = (buf || !cap) ? write_event(default_kernel(), event, flags, &o)
                                       : SIMDSSE_ERR_INVALID_ARGUMENT;
     return finish_fixed(st, &o, len);
 }
 
-simdsse_status simdsse_comment_size(const char *text, size_t text_len, unsigned flags,
-                                    size_t *size) {
-    out o = {NULL, 0, 0, 0, NULL, false};
-    simdsse_status st = write_comment(default_kernel(), text, text_len, flags, &o);
-    st = finish_fixed(st, &o, size);
-    return st == SIMDSSE_ERR_BUFFER_TOO_SMALL ? SIMDSSE_OK : st;
-}
-
 simdsse_status simdsse_format_comment(const char *text, size_t text_len, unsigned flags,
                                       char *buf, size_t cap, size_t *len) {
+    if (!len) return SIMDSSE_ERR_INVALID_ARGUMENT;
     out o = {buf, 0, 0, buf ? cap : 0, NULL, false};
     simdsse_status st = (buf || !cap) ? write_comment(default_kernel(), text, text_len, flags, &o)
                                       : SIMDSSE_ERR_INVALID_ARGUMENT;
@@ -277,36 +264,38 @@ simdsse_status simdsse_format_comment(const char *text, size_t text_len, unsigne
 
 /* MARK: - Into a writer's buffer */
 
-simdsse_writer *simdsse_writer_create(const simdsse_options *options, simdsse_status *status) {
-    simdsse_status st = SIMDSSE_ERR_INVALID_ARGUMENT;
+simdsse_writer *simdsse_writer_create(const simdsse_writer_options *options,
+                                      simdsse_status *status) {
+    simdsse_writer_options o;
+    simdsse_writer_options_init(&o);
     simdsse_writer *w = NULL;
-    const simdsse_allocator *a = &simdsse__default_allocator;
-    const sse_kernel *k;
-    if (options && options->allocator) {
-        a = options->allocator;
-        if (!a->malloc || !a->realloc || !a->free) goto out;
+    sse_alloc a;
+    const sse_kernel *k = NULL;
+    simdsse_status st = SIMDSSE_OK;
+    if (options)
+        st = simdsse__struct_load(&o, sizeof o, options,
+                                  SSE_FIRST_SIZE(simdsse_writer_options, allocator));
+    if (st == SIMDSSE_OK) st = simdsse__alloc_load(o.allocator, &a);
+    if (st == SIMDSSE_OK)
+        k = o.kernel ? simdsse__kernel_lookup(o.kernel, &st) : simdsse__kernel_default(&st);
+    if (k) {
+        w = a.malloc(a.ctx, sizeof *w);
+        if (w) {
+            memset(w, 0, sizeof *w);
+            w->kernel = k;
+            w->alloc = a;
+        } else {
+            st = SIMDSSE_ERR_NO_MEMORY;
+        }
     }
-    k = options && options->kernel ? simdsse__kernel_lookup(options->kernel, &st)
-                                   : simdsse__kernel_default(&st);
-    if (!k) goto out;
-    w = a->malloc(a->ctx, sizeof *w);
-    if (!w) {
-        st = SIMDSSE_ERR_NO_MEMORY;
-        goto out;
-    }
-    memset(w, 0, sizeof *w);
-    w->kernel = k;
-    w->alloc = *a;
-    st = SIMDSSE_OK;
-out:
     if (status) *status = st;
     return w;
 }
 
 void simdsse_writer_destroy(simdsse_writer *w) {
     if (!w) return;
-    simdsse__buf_free(&w->alloc, &w->buf);
-    simdsse_allocator a = w->alloc;
+    sse_buf_free(&w->alloc, &w->buf);
+    sse_alloc a = w->alloc;
     a.free(a.ctx, w, sizeof *w);
 }
 
@@ -322,7 +311,7 @@ static simdsse_status writer_finish(simdsse_writer *w, simdsse_status st, const 
     return st;
 }
 
-simdsse_status simdsse_writer_event(simdsse_writer *w, const simdsse_fields *event,
+simdsse_status simdsse_writer_event(simdsse_writer *w, const simdsse_event *event,
                                     unsigned flags) {
     if (!w) return SIMDSSE_ERR_INVALID_ARGUMENT;
     out o = writer_out(w);
@@ -359,7 +348,7 @@ void simdsse_writer_trim(simdsse_writer *w) {
     if (!w) return;
     size_t live = w->buf.len - w->head;
     if (live == 0) {
-        simdsse__buf_free(&w->alloc, &w->buf);
+        sse_buf_free(&w->alloc, &w->buf);
         w->head = 0;
         return;
     }
