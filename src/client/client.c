@@ -253,18 +253,21 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *user) {
     c->last_activity = c->multi->now;
     if (len >= 5 && memcmp(line, "HTTP/", 5) == 0) { /* a status line: a new head */
         c->response = SSE_RESP_PENDING;
+        c->location = 0;
         return len;
     }
     if (c->response != SSE_RESP_PENDING) return len; /* trailers */
+    if (len > 9 && strncasecmp(line, "Location:", 9) == 0) c->location = 1;
     if (!(len == 2 && line[0] == '\r' && line[1] == '\n') && !(len == 1 && line[0] == '\n'))
         return len;
 
     long status = 0;
-    char *type = NULL, *location = NULL;
+    char *type = NULL;
     curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
     if (status >= 100 && status < 200) return len; /* interim: the real head follows */
-    curl_easy_getinfo(c->easy, CURLINFO_REDIRECT_URL, &location);
-    if (status >= 300 && status < 400 && location && c->follows) {
+    /* libcurl follows a 3xx with a Location (CURLINFO_REDIRECT_URL is only
+     * set once the transfer is over, hence our own note of the header). */
+    if (status >= 300 && status < 400 && c->location && c->follows) {
         c->response = SSE_RESP_REDIRECT; /* fetch follows it; its body is not ours */
         return len;
     }

@@ -75,6 +75,7 @@ struct simdsse_client {
     int jitter;
     int reconnects;         /* whether a lost connection is reestablished */
     int follows;            /* redirects are followed */
+    int location;           /* the head being read has a Location header */
 
     /* The request's header list: ours and the caller's, then (linked after
      * `tail` for one request) the Last-Event-ID line. */

@@ -413,8 +413,7 @@ static const char *find_header(const char *head, const char *name, size_t *len) 
 
 /* A whole request in c->in? Then record it and start its section. */
 static int take_request(conn *c) {
-    c->in = xrealloc(c->in, c->in_len + 1);
-    c->in[c->in_len] = '\0';
+    c->in[c->in_len] = '\0'; /* the buffer has room for it (in_cap + 1) */
     char *end = strstr(c->in, "\r\n\r\n");
     if (!end) return 0;
     size_t head = (size_t)(end - c->in) + 4, blen = 0, vlen;

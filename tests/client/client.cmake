@@ -1,0 +1,19 @@
+# The client library's tests (tests/client/): the scripted test server
+# (sse_test_server.c, Linux: epoll) and the cases against it. Without the
+# client (no libcurl) they are skipped with a message.
+if(NOT TARGET simdsse_client OR NOT CMAKE_SYSTEM_NAME STREQUAL "Linux")
+  add_test(NAME client COMMAND ${CMAKE_COMMAND} -E echo
+           "SKIP: the client library is not built (libcurl4-openssl-dev not found) or not on Linux")
+  set_tests_properties(client PROPERTIES SKIP_REGULAR_EXPRESSION "SKIP:")
+  return()
+endif()
+
+add_executable(sse_test_server ${CMAKE_CURRENT_LIST_DIR}/sse_test_server.c)
+set(SIMDSSE_CLIENT_WORK ${CMAKE_CURRENT_BINARY_DIR}/client-work)
+file(MAKE_DIRECTORY ${SIMDSSE_CLIENT_WORK})
+
+add_executable(test_client ${CMAKE_CURRENT_LIST_DIR}/test_client.c)
+target_link_libraries(test_client PRIVATE simdsse_client)
+target_include_directories(test_client PRIVATE ${CMAKE_CURRENT_LIST_DIR}/.. ${CMAKE_CURRENT_LIST_DIR})
+add_test(NAME client COMMAND test_client $<TARGET_FILE:sse_test_server> ${SIMDSSE_CLIENT_WORK})
+set_tests_properties(client PROPERTIES TIMEOUT 180)
