@@ -420,6 +420,7 @@ static int configure(simdsse_client *c, const simdsse_client_options *o) {
     SET(CURLOPT_NOSIGNAL, 1L);
     SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L); /* a proxy's 200 is not the stream's */
     SET(CURLOPT_TCP_KEEPALIVE, 1L);
+    SET(CURLOPT_USERAGENT, "simdsse-client/" SIMDSSE_VERSION_STRING); /* a header of yours wins */
     if (o->connect_timeout_ms) SET(CURLOPT_CONNECTTIMEOUT_MS, (long)o->connect_timeout_ms);
     SET(CURLOPT_BUFFERSIZE, (long)(o->buffer_size ? o->buffer_size
                                                   : SIMDSSE_CLIENT_DEFAULT_BUFFER_SIZE));

@@ -17,3 +17,20 @@ target_link_libraries(test_client PRIVATE simdsse_client)
 target_include_directories(test_client PRIVATE ${CMAKE_CURRENT_LIST_DIR}/.. ${CMAKE_CURRENT_LIST_DIR})
 add_test(NAME client COMMAND test_client $<TARGET_FILE:sse_test_server> ${SIMDSSE_CLIENT_WORK})
 set_tests_properties(client PROPERTIES TIMEOUT 180)
+
+# The programs on the client, run as a user runs them: the examples, and
+# `ssecat URL` when ssecat is built with the client.
+add_executable(test_client_tools ${CMAKE_CURRENT_LIST_DIR}/test_client_tools.c)
+target_include_directories(test_client_tools PRIVATE ${CMAKE_CURRENT_LIST_DIR}/..
+                                                     ${CMAKE_CURRENT_LIST_DIR})
+if(TARGET llm_stream AND TARGET client_poll AND TARGET sse_client)
+  add_test(NAME client_examples COMMAND test_client_tools $<TARGET_FILE:sse_test_server>
+           ${SIMDSSE_CLIENT_WORK} --llm $<TARGET_FILE:llm_stream> --poll $<TARGET_FILE:client_poll>
+           --sse-client $<TARGET_FILE:sse_client>)
+  set_tests_properties(client_examples PROPERTIES TIMEOUT 120)
+endif()
+if(TARGET ssecat)
+  add_test(NAME client_ssecat COMMAND test_client_tools $<TARGET_FILE:sse_test_server>
+           ${SIMDSSE_CLIENT_WORK} --ssecat $<TARGET_FILE:ssecat>)
+  set_tests_properties(client_ssecat PROPERTIES TIMEOUT 120)
+endif()

@@ -15,6 +15,7 @@
  *     status 200                      status line (reason from a table)
  *     header Content-Type: text/event-stream
  *     chunked                         Transfer-Encoding: chunked from here on
+ *     trailer NAME: VALUE             a trailer field after the last chunk
  *     gzip                            Content-Encoding: gzip (stored deflate
  *                                     blocks, one per write, so each arrives)
  *     send id: 1\ndata: one\n\n       C escapes: \n \r \t \\ \xHH; one write
@@ -62,7 +63,7 @@
 
 typedef enum op {
     OP_STATUS, OP_HEADER, OP_CHUNKED, OP_GZIP, OP_SEND, OP_BYTEWISE, OP_SLEEP, OP_AWAIT,
-    OP_END, OP_CLOSE, OP_RESET, OP_HANG, OP_FEED, OP_STREAM
+    OP_END, OP_CLOSE, OP_RESET, OP_HANG, OP_FEED, OP_STREAM, OP_TRAILER
 } op;
 
 typedef struct action {
@@ -147,7 +148,7 @@ static void load_script(const char *path) {
             {"gzip", OP_GZIP},     {"send", OP_SEND},     {"bytewise", OP_BYTEWISE},
             {"sleep", OP_SLEEP},   {"await", OP_AWAIT},   {"end", OP_END},
             {"close", OP_CLOSE},   {"reset", OP_RESET},   {"hang", OP_HANG},
-            {"feed", OP_FEED},     {"stream", OP_STREAM},
+            {"feed", OP_FEED},     {"stream", OP_STREAM}, {"trailer", OP_TRAILER},
         };
         size_t k = 0;
         while (k < sizeof names / sizeof names[0] && strcmp(names[k].name, s) != 0) k++;
@@ -157,7 +158,7 @@ static void load_script(const char *path) {
         a.a = strtol(arg, &end, 10);
         a.b = strtol(end, &end, 10);
         a.c = strtol(end, &end, 10);
-        if (a.op == OP_STATUS || a.op == OP_HEADER || a.op == OP_SEND) {
+        if (a.op == OP_STATUS || a.op == OP_HEADER || a.op == OP_SEND || a.op == OP_TRAILER) {
             char *t = arg;
             if (a.op == OP_STATUS) { /* the reason after the code */
                 while (*t && *t != ' ') t++;
@@ -223,6 +224,7 @@ typedef struct conn {
     size_t pend_len, pend_pos;
     long last_id, fed, stream_left, stream_n;
     int status;
+    const char *trailer;
     char *headers; /* the section's headers, collected until sent */
     size_t headers_len;
     struct conn *next;
@@ -356,7 +358,11 @@ static void end_body(conn *c) {
             out_raw(c, tail, t);
         }
     }
-    if (c->chunked) out_str(c, "0\r\n\r\n");
+    if (c->chunked) {
+        out_str(c, "0\r\n");
+        if (c->trailer) out_str(c, c->trailer), out_str(c, "\r\n");
+        out_str(c, "\r\n");
+    }
 }
 
 static void conn_free(conn *c, int reset) {
@@ -442,6 +448,7 @@ static int take_request(conn *c) {
     c->pc = 0;
     c->head_sent = c->chunked = c->gzip = c->gzip_started = c->bytewise = 0;
     c->status = 0;
+    c->trailer = NULL;
     c->crc = 0, c->isize = 0;
     c->fed = 0;
     c->stream_left = -1;
@@ -534,6 +541,7 @@ static int run(conn *c) {
         switch (a->op) {
         case OP_STATUS: c->status = (int)a->a; break;
         case OP_HEADER: add_header(c, a->text, a->len); break;
+        case OP_TRAILER: c->trailer = a->text; break;
         case OP_CHUNKED: c->chunked = 1; break;
         case OP_GZIP: c->gzip = 1; break;
         case OP_BYTEWISE:

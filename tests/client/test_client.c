@@ -392,7 +392,7 @@ static void test_bodies(void) {
     static const struct {
         const char *name, *framing, *send;
     } cases[] = {
-        {"chunked", "chunked\n",
+        {"chunked", "chunked\ntrailer X-Checksum: 1\n",
          "send id: 1\\nda\nsend ta: one\\n\nsend \\n\nsend data: two\\n\\n\n"},
         {"gzip", "gzip\n", "send id: 1\\ndata: one\\n\\n\nsleep 20\nsend data: two\\n\\n\n"},
         {"gzip-chunked", "chunked\ngzip\n", "send id: 1\\ndata: one\\n\\ndata: tw\nsend o\\n\\n\n"},
@@ -416,6 +416,7 @@ static void test_bodies(void) {
               s.n > 1 ? s.ev[1].data : "");
         CHECK(s.n == 3 && strcmp(s.ev[0].id, "1") == 0 && strcmp(s.ev[2].id, "1") == 0,
               "%s: ids", cases[i].name);
+        CHECK(strcmp(kinds(&s), "ORORC") == 0, "%s: notices %s", cases[i].name, kinds(&s));
         char *r = server_request(&srv, 1);
         const char *enc = r ? header_of(r, "Accept-Encoding") : NULL;
         CHECK(enc && strstr(enc, "gzip"), "%s: Accept-Encoding %s", cases[i].name,
