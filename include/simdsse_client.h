@@ -175,7 +175,7 @@ typedef enum simdsse_client_reconnect {
 /** Defaults. */
 #define SIMDSSE_CLIENT_DEFAULT_CONNECT_TIMEOUT_MS ((uint64_t)30000)
 #define SIMDSSE_CLIENT_DEFAULT_MAX_REDIRECTS 20L /* fetch's redirect limit */
-#define SIMDSSE_CLIENT_DEFAULT_BUFFER_SIZE ((size_t)4096)
+#define SIMDSSE_CLIENT_DEFAULT_BUFFER_SIZE ((size_t)3072)
 
 /**
  * One stream. Start from simdsse_client_options_init(); only `url` is
@@ -258,8 +258,11 @@ typedef struct simdsse_client_options {
      *  redirect is then an HTTP status that fails the connection. */
     long max_redirects;
     /** libcurl's receive buffer per stream (CURLOPT_BUFFERSIZE, 1024 to
-     *  524288 bytes; default 4096): the largest piece of body handed to
-     *  the parser at once, and most of libcurl's memory per stream. */
+     *  524288 bytes; default 3072): the largest piece of body handed to
+     *  the parser at once, and the largest part of libcurl's memory per
+     *  stream. The default keeps an open plain-HTTP stream under 16 KiB,
+     *  libcurl's share included (README, "The client"); raise it for
+     *  streams of large events. */
     size_t buffer_size;
     /** Non-zero: send no Accept-Encoding (by default libcurl offers gzip,
      *  deflate and whatever else it was built with, and decodes). */
@@ -272,7 +275,7 @@ typedef struct simdsse_client_options {
 
 /** Fills *options with the defaults: no URL, GET, no callbacks, retry 3 s,
  *  connect timeout 30 s, no idle timeout, AUTO reconnect, no retry limit,
- *  no backoff, no jitter, TLS verified, 20 redirects, 4 KiB buffer. */
+ *  no backoff, no jitter, TLS verified, 20 redirects, 3 KiB buffer. */
 static inline void simdsse_client_options_init(simdsse_client_options *options) {
     memset(options, 0, sizeof *options);
     options->size = sizeof *options;

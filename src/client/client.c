@@ -104,10 +104,11 @@ static void lost(simdsse_client *c, simdsse_client_notice *n) {
     }
     if (c->max_retries && c->attempt >= c->max_retries) {
         char msg[CURL_ERROR_SIZE + 64];
+        simdsse_client_notice gave_up = *n;
         snprintf(msg, sizeof msg, "gave up after %u reconnection(s): %s", c->attempt, n->message);
-        n->reason = SIMDSSE_CLIENT_REASON_MAX_RETRIES;
-        n->message = msg;
-        fail(c, n);
+        gave_up.reason = SIMDSSE_CLIENT_REASON_MAX_RETRIES;
+        gave_up.message = msg;
+        fail(c, &gave_up);
         return;
     }
     c->attempt++;

@@ -171,6 +171,11 @@ int simdsse_client_multi_running(const simdsse_client_multi *m) { return m ? m->
 
 static void curl_action(simdsse_client_multi *m, int fd, unsigned events) {
     int mask = 0, still;
+    /* libcurl's timer is one-shot: running it spends it. libcurl then asks
+     * again if it still needs one (after a timeout action it does even for
+     * the same deadline), but says nothing if it needs none: without this,
+     * a spent deadline would stay due and the loop would spin. */
+    if (fd == SIMDSSE_CLIENT_TIMEOUT) m->curl_deadline = SSE_NEVER;
     if (events & SIMDSSE_CLIENT_POLL_IN) mask |= CURL_CSELECT_IN;
     if (events & SIMDSSE_CLIENT_POLL_OUT) mask |= CURL_CSELECT_OUT;
     if (events & SIMDSSE_CLIENT_POLL_ERR) mask |= CURL_CSELECT_ERR;

@@ -34,3 +34,13 @@ if(TARGET ssecat)
            ${SIMDSSE_CLIENT_WORK} --ssecat $<TARGET_FILE:ssecat>)
   set_tests_properties(client_ssecat PROPERTIES TIMEOUT 120)
 endif()
+
+# The many-streams benchmark (bench/client/bench_client.c) needs the test
+# server, so it is built here; ctest only runs it small, untimed.
+add_executable(bench_client ${PROJECT_SOURCE_DIR}/bench/client/bench_client.c)
+target_link_libraries(bench_client PRIVATE simdsse_client)
+target_compile_definitions(bench_client PRIVATE SSE_TEST_SERVER="$<TARGET_FILE:sse_test_server>"
+  NODE_BASELINE_SCRIPT="${PROJECT_SOURCE_DIR}/bench/client/eventsource_baseline.mjs")
+set_target_properties(bench_client PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
+add_test(NAME client_bench_smoke COMMAND bench_client --streams 20 --events 50 --interval-us 2000)
+set_tests_properties(client_bench_smoke PROPERTIES TIMEOUT 120)

@@ -34,7 +34,7 @@
  *                                     of them, part of the next and a close
  *                                     (or reset); past COUNT: 204
  *     stream COUNT SIZE INTERVAL_US   COUNT events of about SIZE bytes (LLM
- *                                     chunk-shaped), one write each
+ *                                     chunk-shaped, no id), one write each
  *                                     INTERVAL_US apart, or as fast as the
  *                                     socket takes them for 0; then close
  *
@@ -222,7 +222,7 @@ typedef struct conn {
     /* a send in progress (bytewise), a feed or stream in progress */
     const char *pend;
     size_t pend_len, pend_pos;
-    long last_id, fed, stream_left, stream_n;
+    long last_id, fed, stream_left;
     int status;
     const char *trailer;
     char *headers; /* the section's headers, collected until sent */
@@ -468,16 +468,32 @@ static void feed_event(conn *c, long k, size_t cut) {
     body(c, ev, cut && cut < (size_t)n ? cut : (size_t)n);
 }
 
-/* An LLM chunk: ~size bytes of `data: {...}` with an id. */
-static void stream_event(conn *c, long k, long size) {
-    char ev[4096];
-    int head = snprintf(ev, sizeof ev, "id: %ld\ndata: {\"id\":\"chatcmpl-1\",\"choices\":[{\"delta\":{\"content\":\"", k);
-    long fill = size - head - 8;
-    if (fill < 1) fill = 1;
-    if (fill > (long)sizeof ev - head - 16) fill = (long)sizeof ev - head - 16;
-    memset(ev + head, 'x', (size_t)fill);
-    memcpy(ev + head + fill, "\"}}]}\n\n", 7);
-    body(c, ev, (size_t)(head + fill + 7));
+/* An LLM chunk of about `size` bytes, as OpenAI-style APIs send them (no
+ * id): built once, then copied. */
+static const char *stream_chunk(long size, size_t *len) {
+    static char ev[4096];
+    static long built = -1;
+    static size_t n;
+    if (built != size) {
+        static const char head[] = "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"delta\":{\"content\":\"";
+        static const char tail[] = "\"}}]}\n\n";
+        long fill = size - (long)(sizeof head - 1) - (long)(sizeof tail - 1);
+        if (fill < 1) fill = 1;
+        if (fill > (long)(sizeof ev - sizeof head - sizeof tail)) fill = (long)(sizeof ev - sizeof head - sizeof tail);
+        memcpy(ev, head, sizeof head - 1);
+        memset(ev + sizeof head - 1, 'x', (size_t)fill);
+        memcpy(ev + sizeof head - 1 + fill, tail, sizeof tail - 1);
+        n = sizeof head - 1 + (size_t)fill + sizeof tail - 1;
+        built = size;
+    }
+    *len = n;
+    return ev;
+}
+
+static void stream_event(conn *c, long size) {
+    size_t n;
+    const char *ev = stream_chunk(size, &n);
+    body(c, ev, n);
 }
 
 /* Ends the body: a chunked one with its last chunk, and the connection
@@ -504,8 +520,10 @@ static int run(conn *c) {
                 watch(c, EPOLLIN | EPOLLOUT);
                 return 1;
             }
-            watch(c, EPOLLIN);
-            c->state = C_RUN;
+            if (c->state == C_DRAIN) {
+                watch(c, EPOLLIN);
+                c->state = C_RUN;
+            }
         }
         if (c->state != C_RUN) return 1;
         if (c->pend) { /* bytewise send in progress */
@@ -523,7 +541,7 @@ static int run(conn *c) {
             }
             const action *a = &c->sec->acts[c->pc];
             if (a->c > 0) { /* paced: one event per write */
-                stream_event(c, ++c->stream_n, a->b);
+                stream_event(c, a->b);
                 c->stream_left--;
                 c->wake = (now_us() + (uint64_t)a->c + 999) / 1000; /* ms timers */
                 c->state = C_SLEEP;
@@ -531,7 +549,7 @@ static int run(conn *c) {
             }
             /* as fast as the socket takes it: fill, then wait for room */
             while (c->stream_left > 0 && c->out_len < 256 * 1024) {
-                stream_event(c, ++c->stream_n, a->b);
+                stream_event(c, a->b);
                 c->stream_left--;
             }
             continue;
@@ -605,7 +623,6 @@ static int run(conn *c) {
             if (!c->headers) add_header(c, "Content-Type: text/event-stream", 31);
             send_head(c);
             c->stream_left = a->a;
-            c->stream_n = c->last_id;
             continue;
         }
         c->pc++;

@@ -862,6 +862,46 @@ static void test_many(void) {
     simdsse_client_multi_destroy(m);
 }
 
+/* Idle streams cost nothing: the loop sleeps until something happens.
+ * (libcurl's timer is one-shot; a spent one that stayed due made the loop
+ * spin at 100% CPU when no connect timeout kept another timer pending.) */
+static void test_idle_sleeps(void) {
+    char script[256];
+    snprintf(script, sizeof script, "[*]\n%ssend : hello\\n\nhang\n", stream_head);
+    for (int ct = 0; ct <= 1; ct++) {
+        server srv;
+        server_start(&srv, "idle-sleeps", script);
+        simdsse_client_multi *m = simdsse_client_multi_create(NULL, NULL);
+        seen s[5];
+        simdsse_client *c[5];
+        memset(s, 0, sizeof s);
+        for (int i = 0; i < 5; i++) {
+            simdsse_client_options o;
+            options_for(&o, &s[i], &srv, "/");
+            o.connect_timeout_ms = ct ? 10000 : 0;
+            c[i] = simdsse_client_create(m, &o, NULL);
+        }
+        int running = 5, open = 0;
+        uint64_t until = harness_now_ms() + 3000;
+        while (open < 5 && harness_now_ms() < until) {
+            simdsse_client_multi_poll(m, 50, &running);
+            open = 0;
+            for (int i = 0; i < 5; i++) open += s[i].comments == 1;
+        }
+        CHECK(open == 5, "all open and idle");
+        int turns = 0;
+        until = harness_now_ms() + 400;
+        while (harness_now_ms() < until) {
+            simdsse_client_multi_poll(m, 1000, &running);
+            turns++;
+        }
+        CHECK(turns < 40, "connect timeout %d: %d turns in 400 idle ms", ct, turns);
+        for (int i = 0; i < 5; i++) simdsse_client_destroy(c[i]), seen_free(&s[i]);
+        simdsse_client_multi_destroy(m);
+        server_stop(&srv);
+    }
+}
+
 /* MARK: - Your own loop (poll(2)) */
 
 typedef struct my_loop {
@@ -979,6 +1019,7 @@ int main(int argc, char **argv) {
         {"limit", test_limit},
         {"stop_from_callbacks", test_stop_from_callbacks},
         {"many", test_many},
+        {"idle_sleeps", test_idle_sleeps},
         {"own_loop", test_own_loop},
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
