@@ -44,3 +44,22 @@ target_compile_definitions(bench_client PRIVATE SSE_TEST_SERVER="$<TARGET_FILE:s
 set_target_properties(bench_client PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bench)
 add_test(NAME client_bench_smoke COMMAND bench_client --streams 20 --events 50 --interval-us 2000)
 set_tests_properties(client_bench_smoke PROPERTIES TIMEOUT 120)
+
+# The installed package works from an outside project (find_package,
+# pkg-config), after the tree is moved. Not in sanitizer builds (the
+# consumer has no sanitizer runtime).
+if(NOT SIMDSSE_SANITIZE)
+  add_test(NAME client_install COMMAND ${CMAKE_COMMAND} -DBUILD=${PROJECT_BINARY_DIR}
+           -DSRC=${PROJECT_SOURCE_DIR} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/client-install
+           -DCC=${CMAKE_C_COMPILER} -P ${CMAKE_CURRENT_LIST_DIR}/install/run.cmake)
+  set_tests_properties(client_install PROPERTIES TIMEOUT 300)
+endif()
+# The client's ABI is deliberate too: the shared library exports exactly
+# simdsse_client.exports, the header's SIMDSSE_CLIENT_API functions.
+if(CMAKE_NM)
+  add_test(NAME client_symbols COMMAND ${CMAKE_COMMAND} -DNM=${CMAKE_NM}
+           -DSHARED=$<TARGET_FILE:simdsse_client_shared> -DSTATIC=$<TARGET_FILE:simdsse_client>
+           -DEXPORTS=${PROJECT_SOURCE_DIR}/src/client/simdsse_client.exports
+           -DHEADER=${PROJECT_SOURCE_DIR}/include/simdsse_client.h -DAPI=SIMDSSE_CLIENT_API
+           -P ${CMAKE_CURRENT_LIST_DIR}/../check_symbols.cmake)
+endif()
