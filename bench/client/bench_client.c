@@ -250,9 +250,12 @@ static int bench(const char *server_bin, const char *shape, int n, long events, 
     simdsse_client_multi_options_init(&mo);
     mo.allocator = &a;
     simdsse_client_multi *m = simdsse_client_multi_create(&mo, NULL);
+    /* The benchmark's own bookkeeping, touched before the baseline. */
     stream *st = calloc((size_t)n, sizeof *st);
     simdsse_client **c = calloc((size_t)n, sizeof *c);
     if (!m || !st || !c) return -1;
+    memset(st, 0xff, (size_t)n * sizeof *st), memset(st, 0, (size_t)n * sizeof *st);
+    memset(c, 0xff, (size_t)n * sizeof *c);
     total_events = opened = closed_count = failures = 0;
 
     size_t rss0 = rss_bytes(), curl0 = curl_live, ours0 = our_live;

@@ -46,7 +46,7 @@ static void detach(simdsse_client *c) {
         c->in_multi = 0;
     }
     if (c->id_header) {
-        if (c->tail) c->tail->next = NULL;
+        c->id_header->next = NULL; /* the rest of the list is not its own */
         curl_slist_free_all(c->id_header);
         c->id_header = NULL;
     }
@@ -198,14 +198,17 @@ void simdsse__client_start(simdsse_client *c) {
      * event ID string, encoded as UTF-8. Set (`Last-Event-ID`,
      * lastEventIDValue) in request's header list." */
     simdsse_span id = simdsse_parser_last_event_id(c->parser);
+    struct curl_slist *headers = c->headers ? c->headers : m->default_headers;
     if (id.len) {
         c->id_header = simdsse__client_id_header(&m->alloc, id);
         if (!c->id_header) {
             fail_no_memory(c);
             return;
         }
-        c->tail->next = c->id_header;
+        c->id_header->next = headers; /* first, so the rest can be shared */
+        headers = c->id_header;
     }
+    curl_easy_setopt(c->easy, CURLOPT_HTTPHEADER, headers);
     c->response = SSE_RESP_PENDING;
     c->no_memory = 0;
     c->errbuf[0] = '\0';
@@ -410,7 +413,6 @@ static int configure(simdsse_client *c, const simdsse_client_options *o) {
     /* Fetch's "follow" redirect mode, at most 20 in a row. */
     SET(CURLOPT_FOLLOWLOCATION, o->max_redirects > 0 ? 1L : 0L);
     SET(CURLOPT_MAXREDIRS, o->max_redirects);
-    SET(CURLOPT_HTTPHEADER, c->headers);
     if (!o->no_compression) SET(CURLOPT_ACCEPT_ENCODING, ""); /* all libcurl decodes */
     SET(CURLOPT_HEADERFUNCTION, on_header);
     SET(CURLOPT_HEADERDATA, c);
@@ -478,7 +480,9 @@ simdsse_client *simdsse_client_create(simdsse_client_multi *m, const simdsse_cli
     if (!c->parser) goto fail;
     if (o.last_event_id && *o.last_event_id) resume_from(c->parser, o.last_event_id);
 
-    *status = simdsse__client_headers(o.headers, &c->headers, &c->tail);
+    /* Without headers of its own a client shares the multi's list. */
+    *status = o.headers ? simdsse__client_headers(o.headers, &c->headers)
+                        : simdsse__client_multi_headers(m);
     if (*status != SIMDSSE_OK) goto fail;
     *status = SIMDSSE_ERR_NO_MEMORY;
     if (!(c->easy = curl_easy_init()) || configure(c, &o)) goto fail;
@@ -530,9 +534,7 @@ void simdsse__client_free_now(simdsse_client *c) {
     if (c->in_multi) detach(c);
     simdsse__client_timer_clear(m, c);
     curl_easy_cleanup(c->easy);
-    if (c->tail) c->tail->next = NULL;
     curl_slist_free_all(c->headers);
-    curl_slist_free_all(c->id_header);
     simdsse_parser_destroy(c->parser);
     if (c->prev)
         c->prev->next = c->next;

@@ -77,9 +77,10 @@ struct simdsse_client {
     int follows;            /* redirects are followed */
     int location;           /* the head being read has a Location header */
 
-    /* The request's header list: ours and the caller's, then (linked after
-     * `tail` for one request) the Last-Event-ID line. */
-    struct curl_slist *headers, *tail, *id_header;
+    /* The request's header list: the caller's and ours, or NULL for the
+     * multi's shared default_headers; for one request the Last-Event-ID
+     * line goes in front of it (id_header->next). */
+    struct curl_slist *headers, *id_header;
 
     simdsse_client_state state;
     sse_response response;
@@ -113,6 +114,7 @@ struct simdsse_client_multi {
     size_t heap_len, heap_cap;
     size_t clients_alive;   /* created and not yet freed (heap_cap >= it) */
 
+    struct curl_slist *default_headers; /* Accept, Cache-Control: shared */
     simdsse_client *clients;
     simdsse_client *pending; /* closed or destroyed inside a multi call */
     int running;
@@ -143,10 +145,12 @@ int simdsse__client_timer_reserve(simdsse_client_multi *m);
 /* request.c */
 /* "text/event-stream", MIME essence compared, parameters allowed. */
 int simdsse__client_is_event_stream(const char *content_type);
-/* Builds the fixed header list for options; SIMDSSE_OK, INVALID_ARGUMENT
- * (a header with CR/LF, no colon, or Last-Event-ID) or NO_MEMORY. */
-simdsse_status simdsse__client_headers(const char *const *user_headers, struct curl_slist **list,
-                                       struct curl_slist **tail);
+/* Builds the fixed header list for a caller's headers (with ours that they
+ * do not replace); SIMDSSE_OK, INVALID_ARGUMENT (a header with CR/LF, no
+ * colon, or Last-Event-ID) or NO_MEMORY. */
+simdsse_status simdsse__client_headers(const char *const *user_headers, struct curl_slist **list);
+/* Makes the multi's default list if it has none yet: OK or NO_MEMORY. */
+simdsse_status simdsse__client_multi_headers(simdsse_client_multi *m);
 /* The Last-Event-ID line for `id` (invalid UTF-8 as U+FFFD), or NULL if
  * memory ran out. */
 struct curl_slist *simdsse__client_id_header(const simdsse_allocator *a, simdsse_span id);

@@ -146,6 +146,7 @@ static void destroy_now(simdsse_client_multi *m) {
     m->destroying = 1; /* no callback to the loop's timer from here on */
     while (m->clients) simdsse__client_free_now(m->clients);
     curl_multi_cleanup(m->curl);
+    curl_slist_free_all(m->default_headers);
     if (!m->on_socket) simdsse__client_loop_close(&m->loop, &m->alloc);
     simdsse_allocator a = m->alloc;
     simdsse__client_free(&a, m->heap, m->heap_cap * sizeof *m->heap);

@@ -65,9 +65,9 @@ static simdsse_status append(struct curl_slist **list, struct curl_slist **tail,
     return SIMDSSE_OK;
 }
 
-simdsse_status simdsse__client_headers(const char *const *user, struct curl_slist **list,
-                                       struct curl_slist **tail) {
-    *list = *tail = NULL;
+simdsse_status simdsse__client_headers(const char *const *user, struct curl_slist **list) {
+    struct curl_slist *tail = NULL;
+    *list = NULL;
     for (size_t i = 0; user && user[i]; i++)
         if (!valid_header(user[i]) || named(user[i], "Last-Event-ID"))
             return SIMDSSE_ERR_INVALID_ARGUMENT;
@@ -75,15 +75,20 @@ simdsse_status simdsse__client_headers(const char *const *user, struct curl_slis
     /* "User agents may set (`Accept`, `text/event-stream`) in request's
      * header list." "Set request's cache mode to "no-store"", which fetch
      * sends as `Cache-Control: no-cache`. A caller's own value wins. */
-    if (!has_header(user, "Accept")) st = append(list, tail, "Accept: text/event-stream");
+    if (!has_header(user, "Accept")) st = append(list, &tail, "Accept: text/event-stream");
     if (st == SIMDSSE_OK && !has_header(user, "Cache-Control"))
-        st = append(list, tail, "Cache-Control: no-cache");
-    for (size_t i = 0; st == SIMDSSE_OK && user && user[i]; i++) st = append(list, tail, user[i]);
+        st = append(list, &tail, "Cache-Control: no-cache");
+    for (size_t i = 0; st == SIMDSSE_OK && user && user[i]; i++) st = append(list, &tail, user[i]);
     if (st != SIMDSSE_OK) {
         curl_slist_free_all(*list);
-        *list = *tail = NULL;
+        *list = NULL;
     }
     return st;
+}
+
+simdsse_status simdsse__client_multi_headers(simdsse_client_multi *m) {
+    if (m->default_headers) return SIMDSSE_OK;
+    return simdsse__client_headers(NULL, &m->default_headers);
 }
 
 /* MARK: - Last-Event-ID */
