@@ -203,6 +203,8 @@ static int list_kernels(void) {
 }
 
 int main(int argc, char **argv) {
+    /* URL mode (ssecat_url.c) has options of its own. */
+    if (ssecat_url_wanted(argc, argv)) return ssecat_url(argc, argv);
     out_state out = {OUT_TEXT, 0, NULL, 0};
     size_t chunk = 0;
     int encode = 0, validate = 0, bench = 0;
@@ -250,6 +252,7 @@ int main(int argc, char **argv) {
             memcpy((char *)&opt + limits[k].offset, &v, sizeof v);
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage_text, stdout);
+            fputs(ssecat_url_usage, stdout);
             return 0;
         } else if (strcmp(a, "--version") == 0) {
             printf("ssecat (simdsse) %s\n", simdsse_version());
