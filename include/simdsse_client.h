@@ -155,7 +155,8 @@ typedef struct simdsse_client_notice {
     simdsse_error error;
 } simdsse_client_notice;
 
-/** The stable name of a reason ("end-of-stream", ...), NULL if none. */
+/** The stable name of a reason ("end-of-stream", ...); NULL for a number that
+ *  is no reason. */
 SIMDSSE_CLIENT_API const char *simdsse_client_reason_name(int reason);
 
 /* MARK: - Client options */
