@@ -606,6 +606,48 @@ static void test_last_event_id(void) {
     seen_free(&s);
 }
 
+/* libcurl's proxy variables apply: with http_proxy set, the request goes
+ * to the proxy (here the test server) in absolute form. */
+static void test_proxy_variable(void) {
+    char script[256];
+    snprintf(script, sizeof script, "[1]\n%ssend data: via proxy\\n\\n\nclose\n[*]\nstatus 204\n",
+             stream_head);
+    server srv;
+    server_start(&srv, "proxy", script);
+    const char *saved[4] = {getenv("http_proxy"), getenv("no_proxy"), getenv("NO_PROXY"), NULL};
+    char *keep[3];
+    for (int i = 0; i < 3; i++) keep[i] = saved[i] ? strdup(saved[i]) : NULL;
+    setenv("http_proxy", srv.url, 1);
+    unsetenv("no_proxy");
+    unsetenv("NO_PROXY");
+    simdsse_client_multi *m = simdsse_client_multi_create(NULL, NULL);
+    seen s = {0};
+    simdsse_client_options o;
+    simdsse_client_options_init(&o);
+    o.url = "http://stream.example.invalid/events";
+    o.on_event = on_event;
+    o.on_notice = on_notice;
+    o.user = &s;
+    o.retry_ms = 20;
+    simdsse_client *c = simdsse_client_create(m, &o, NULL);
+    CHECK(run_multi(m, 3000) == 1, "closed");
+    static const char *const names[] = {"http_proxy", "no_proxy", "NO_PROXY"};
+    for (int i = 0; i < 3; i++) {
+        if (keep[i]) setenv(names[i], keep[i], 1);
+        else unsetenv(names[i]);
+        free(keep[i]);
+    }
+    server_stop(&srv);
+    CHECK(s.n == 1 && data_is(&s, 0, "via proxy"), "%zu events through the proxy", s.n);
+    char *r = server_request(&srv, 1);
+    CHECK(r && has_line(r, "GET http://stream.example.invalid/events HTTP/1.1"),
+          "the proxy got the absolute URL:\n%s", r ? r : "");
+    free(r);
+    simdsse_client_destroy(c);
+    simdsse_client_multi_destroy(m);
+    seen_free(&s);
+}
+
 /* What create refuses. */
 static void test_bad_options(void) {
     simdsse_client_multi *m = simdsse_client_multi_create(NULL, NULL);
@@ -1014,6 +1056,7 @@ int main(int argc, char **argv) {
         {"post", test_post},
         {"method", test_method},
         {"last_event_id", test_last_event_id},
+        {"proxy_variable", test_proxy_variable},
         {"bad_options", test_bad_options},
         {"network_errors", test_network_errors},
         {"limit", test_limit},
