@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${CI:-}" = true ] && [ "$(id -u)" = 0 ]; then
-  apt-get install -y -qq --no-install-recommends libcurl4-openssl-dev valgrind pkg-config \
+  apt-get install -y -qq --no-install-recommends libcurl4-openssl-dev valgrind pkg-config openssl \
     >/dev/null
 fi
 jobs=-j2

@@ -225,7 +225,8 @@ static inline char **wrapped(char *const argv[]) {
     return words;
 }
 
-static inline void program_start(program *p, char *const argv[]) {
+/* Starts argv in directory dir (NULL: this one), its output piped to us. */
+static inline void program_start_in(program *p, const char *dir, char *const argv[]) {
     int o[2], e[2];
     char **args = wrapped(argv);
     memset(p, 0, sizeof *p);
@@ -239,6 +240,7 @@ static inline void program_start(program *p, char *const argv[]) {
         dup2(o[1], 1);
         dup2(e[1], 2);
         close(o[0]), close(o[1]), close(e[0]), close(e[1]);
+        if (dir && chdir(dir) != 0) _exit(126);
         execvp(args[0], args);
         _exit(127);
     }
@@ -248,6 +250,10 @@ static inline void program_start(program *p, char *const argv[]) {
     p->err = e[0];
     p->out_buf = calloc(1, 1);
     p->err_buf = calloc(1, 1);
+}
+
+static inline void program_start(program *p, char *const argv[]) {
+    program_start_in(p, NULL, argv);
 }
 
 static inline void drain(int *fd, char **buf, size_t *len) {
@@ -264,12 +270,12 @@ static inline void drain(int *fd, char **buf, size_t *len) {
     (*buf)[*len] = '\0';
 }
 
-/* Reads its output until `want` appears on its stdout (NULL: until it
- * exits) or until ms pass; 1 if it appeared (or it exited). */
+/* Reads its output until `want` appears on its stdout or stderr (NULL:
+ * until it exits) or until ms pass; 1 if it appeared (or it exited). */
 static inline int program_wait_for(program *p, const char *want, int ms) {
     uint64_t until = harness_now_ms() + (uint64_t)ms * (uint64_t)harness_slow;
     while (p->out >= 0 || p->err >= 0) {
-        if (want && strstr(p->out_buf, want)) return 1;
+        if (want && (strstr(p->out_buf, want) || strstr(p->err_buf, want))) return 1;
         uint64_t now = harness_now_ms();
         if (now >= until) return 0;
         struct pollfd f[2] = {{p->out, POLLIN, 0}, {p->err, POLLIN, 0}};
@@ -277,7 +283,7 @@ static inline int program_wait_for(program *p, const char *want, int ms) {
         if (f[0].revents) drain(&p->out, &p->out_buf, &p->out_len);
         if (f[1].revents) drain(&p->err, &p->err_buf, &p->err_len);
     }
-    return want ? strstr(p->out_buf, want) != NULL : 1;
+    return want ? strstr(p->out_buf, want) || strstr(p->err_buf, want) : 1;
 }
 
 /* Waits for it to exit (killing it after ms) and stores its status. */

@@ -648,6 +648,73 @@ static void test_proxy_variable(void) {
     seen_free(&s);
 }
 
+/* TLS, against a real TLS server (`openssl s_server -HTTP` sends a file
+ * as the whole response): verification is on by default and a self-signed
+ * certificate fails; with it as ca_file, or tls_insecure, the stream
+ * arrives. Skipped, with a message, without the openssl command. */
+static int tls_client(const char *url, const char *ca, int insecure, seen *s) {
+    simdsse_client_multi *m = simdsse_client_multi_create(NULL, NULL);
+    simdsse_client_options o;
+    simdsse_client_options_init(&o);
+    o.url = url;
+    o.on_event = on_event;
+    o.on_notice = on_notice;
+    o.user = s;
+    o.ca_file = ca;
+    o.tls_insecure = insecure;
+    o.reconnect = SIMDSSE_CLIENT_RECONNECT_NEVER;
+    simdsse_client *c = simdsse_client_create(m, &o, NULL);
+    int ok = run_multi(m, 5000) == 1;
+    simdsse_client_destroy(c);
+    simdsse_client_multi_destroy(m);
+    return ok;
+}
+
+static void test_tls(void) {
+    if (system("openssl version >/dev/null 2>&1") != 0) {
+        printf("tls                    SKIP: no openssl command (Debian: openssl)\n");
+        return;
+    }
+    char dir[512], cmd[2048], path[600];
+    snprintf(dir, sizeof dir, "%s/tls", harness_work);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s' && cd '%s' && openssl req -x509 -newkey ec -pkeyopt "
+             "ec_paramgen_curve:prime256v1 -nodes -keyout key.pem -out cert.pem -days 2 "
+             "-subj /CN=localhost -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+             dir, dir);
+    CHECK(system(cmd) == 0, "a certificate");
+    snprintf(path, sizeof path, "%s/events", dir);
+    harness_write_file(path, "HTTP/1.0 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"
+                             "id: 1\ndata: over tls\n\n");
+    char *const argv[] = {"openssl", "s_server", "-accept", "127.0.0.1:0", "-cert", "cert.pem",
+                          "-key", "key.pem", "-HTTP", "-naccept", "3", NULL};
+    program p;
+    program_start_in(&p, dir, argv);
+    CHECK(program_wait_for(&p, "ACCEPT 127.0.0.1:", 5000), "s_server started: %s", p.out_buf);
+    const char *at = strstr(p.out_buf, "ACCEPT 127.0.0.1:");
+    char url[96];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/events", at ? atoi(at + 17) : 1);
+
+    seen s = {0};
+    CHECK(tls_client(url, NULL, 0, &s), "a self-signed server: closed in time");
+    CHECK(s.n == 0 && s.nn == 1 && s.no[0].reason == SIMDSSE_CLIENT_REASON_NETWORK &&
+              s.no[0].curl_code == 60,
+          "verification is on by default: %s (curl %d)", s.nn ? s.no[0].message : "",
+          s.nn ? s.no[0].curl_code : 0);
+    seen_free(&s);
+    snprintf(path, sizeof path, "%s/cert.pem", dir);
+    for (int insecure = 0; insecure <= 1; insecure++) {
+        CHECK(tls_client(url, insecure ? NULL : path, insecure, &s), "closed in time");
+        CHECK(s.n == 1 && data_is(&s, 0, "over tls") && strcmp(kinds(&s), "OC") == 0 &&
+                  s.no[1].reason == SIMDSSE_CLIENT_REASON_END_OF_STREAM,
+              "%s: %zu events, notices %s", insecure ? "tls_insecure" : "ca_file", s.n, kinds(&s));
+        seen_free(&s);
+    }
+    kill(p.pid, SIGTERM);
+    program_finish(&p, 3000);
+    program_free(&p);
+}
+
 /* What create refuses. */
 static void test_bad_options(void) {
     simdsse_client_multi *m = simdsse_client_multi_create(NULL, NULL);
@@ -1057,6 +1124,7 @@ int main(int argc, char **argv) {
         {"method", test_method},
         {"last_event_id", test_last_event_id},
         {"proxy_variable", test_proxy_variable},
+        {"tls", test_tls},
         {"bad_options", test_bad_options},
         {"network_errors", test_network_errors},
         {"limit", test_limit},
