@@ -110,7 +110,7 @@ int main(int argc, char **argv) {
         size_t n = l.n;
         struct pollfd *ready = malloc((n ? n : 1) * sizeof *ready);
         if (!ready) return 1;
-        memcpy(ready, l.fds, n * sizeof *ready);
+        if (n) memcpy(ready, l.fds, n * sizeof *ready);
         int r = poll(ready, (nfds_t)n, wait);
         for (size_t i = 0; r > 0 && i < n; i++) {
             short e = ready[i].revents;
