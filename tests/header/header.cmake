@@ -34,6 +34,6 @@ execute_process(COMMAND ${COMPILER} ${flags} -I${INCLUDE} -c ${SRC} -o ${OUT}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message("0 passed, 1 failed")
-  message(FATAL_ERROR "simdsse.h does not compile as ${STD} (${flags}):\n${out}${err}")
+  message(FATAL_ERROR "${SRC} does not compile as ${STD} (${flags}):\n${out}${err}")
 endif()
-message("1 passed, 0 failed: simdsse.h compiles as ${STD} with ${flags}")
+message("1 passed, 0 failed: ${SRC} compiles as ${STD} with ${flags}")
