@@ -19,6 +19,8 @@
  *     brings one event, as LLM token streams arrive);
  *  3. reports events/s over the run, client CPU (user + system) per event,
  *     and how many events each read delivered (events per stream wakeup).
+ * Then the same load runs through libcurl alone (a bare multi_socket loop
+ * that only counts blank lines): the floor under any client on libcurl.
  * With --node DIR (where `npm install --prefix DIR eventsource@5` put the
  * npm client), the same load runs through eventsource_baseline.mjs next,
  * against a fresh server, for a baseline in the same run: its CPU per event
@@ -33,6 +35,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -139,6 +143,7 @@ typedef struct stream {
 } stream;
 
 static uint64_t turn; /* multi calls so far */
+static uint64_t floor_got; /* curl_floor: streams that have received bytes */
 static uint64_t total_events, opened, closed_count, failures;
 
 static void on_event(void *user, simdsse_client *c, const simdsse_event *ev) {
@@ -366,6 +371,121 @@ static int node_bench(const char *server_bin, const char *dir, const char *shape
     return 0;
 }
 
+/* MARK: - The floor: libcurl alone, no parser, no client */
+
+/* The same load through a bare curl_multi_socket_action loop on epoll whose
+ * write callback only counts bytes: what libcurl and the kernel cost by
+ * themselves, so that the client's own share shows. */
+typedef struct floor_stream {
+    uint64_t bytes;
+} floor_stream;
+
+typedef struct floor_loop {
+    int ep;
+    int64_t deadline; /* ms, -1: none */
+    uint64_t done, failed;
+} floor_loop;
+
+static int64_t now_ms(void) { return (int64_t)(now_s() * 1000); }
+
+static size_t floor_write(char *p, size_t size, size_t n, void *user) {
+    floor_stream *s = user;
+    (void)p;
+    if (!s->bytes) floor_got++;
+    s->bytes += size * n;
+    return size * n;
+}
+
+static int floor_socket(CURL *e, curl_socket_t fd, int what, void *user, void *sockp) {
+    floor_loop *l = user;
+    (void)e;
+    struct epoll_event ev = {0};
+    ev.data.fd = fd;
+    ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0u) | (what & CURL_POLL_OUT ? EPOLLOUT : 0u);
+    if (what == CURL_POLL_REMOVE) epoll_ctl(l->ep, EPOLL_CTL_DEL, fd, NULL);
+    else if (epoll_ctl(l->ep, sockp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) && errno == EEXIST)
+        epoll_ctl(l->ep, EPOLL_CTL_MOD, fd, &ev);
+    return 0;
+}
+
+static int floor_timer(CURLM *m, long ms, void *user) {
+    (void)m;
+    ((floor_loop *)user)->deadline = ms < 0 ? -1 : now_ms() + ms;
+    return 0;
+}
+
+static void floor_turn(CURLM *m, floor_loop *l) {
+    struct epoll_event evs[64];
+    int64_t now = now_ms();
+    int wait = l->deadline < 0 ? 1000 : l->deadline <= now ? 0 : (int)(l->deadline - now);
+    int n = epoll_wait(l->ep, evs, 64, wait), still;
+    for (int i = 0; i < n; i++) {
+        int fd = evs[i].data.fd;
+        int mask = (evs[i].events & EPOLLIN ? CURL_CSELECT_IN : 0) |
+                   (evs[i].events & EPOLLOUT ? CURL_CSELECT_OUT : 0);
+        curl_multi_assign(m, fd, l); /* known to epoll */
+        curl_multi_socket_action(m, fd, mask, &still);
+    }
+    if (n <= 0 && l->deadline >= 0 && now_ms() >= l->deadline) {
+        l->deadline = -1;
+        curl_multi_socket_action(m, CURL_SOCKET_TIMEOUT, 0, &still);
+    }
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(m, &left)))
+        if (msg->msg == CURLMSG_DONE) l->done++, l->failed += msg->data.result != CURLE_OK;
+}
+
+static int curl_floor(const char *server_bin, const char *shape, int n, long events, long size,
+                      long interval_us, size_t buffer_size, double *cpu_us_per_event) {
+    server srv = start_load(server_bin, shape, events, size, interval_us);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/stream", srv.port);
+    floor_loop l = {epoll_create1(0), -1, 0, 0};
+    /* The server's chunks are exactly `size` bytes from 65 on (its head and
+     * tail take 64, and it writes at least one byte between). */
+    uint64_t chunk_bytes = (uint64_t)(size < 65 ? 65 : size);
+    CURLM *m = curl_multi_init();
+    curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, floor_socket);
+    curl_multi_setopt(m, CURLMOPT_SOCKETDATA, &l);
+    curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, floor_timer);
+    curl_multi_setopt(m, CURLMOPT_TIMERDATA, &l);
+    floor_stream *st = calloc((size_t)n, sizeof *st);
+    CURL **e = calloc((size_t)n, sizeof *e);
+    if (!st || !e) return -1;
+    floor_got = 0;
+    for (int i = 0; i < n; i++) {
+        e[i] = curl_easy_init();
+        curl_easy_setopt(e[i], CURLOPT_URL, url);
+        curl_easy_setopt(e[i], CURLOPT_WRITEFUNCTION, floor_write);
+        curl_easy_setopt(e[i], CURLOPT_WRITEDATA, &st[i]);
+        curl_easy_setopt(e[i], CURLOPT_BUFFERSIZE,
+                         (long)(buffer_size ? buffer_size : SIMDSSE_CLIENT_DEFAULT_BUFFER_SIZE));
+        curl_easy_setopt(e[i], CURLOPT_CONNECTTIMEOUT_MS, 60000L);
+        curl_multi_add_handle(m, e[i]);
+    }
+    l.deadline = 0;
+    while (floor_got < (uint64_t)n) floor_turn(m, &l);
+    if (write(srv.control, "go\n", 3) != 3) return -1;
+    double u, c0 = cpu_s(&u);
+    while (l.done < (uint64_t)n) floor_turn(m, &l);
+    double cpu = cpu_s(&u) - c0;
+    uint64_t bytes = 0, total = (uint64_t)n * (uint64_t)events;
+    for (int i = 0; i < n; i++) {
+        bytes += st[i].bytes;
+        curl_multi_remove_handle(m, e[i]);
+        curl_easy_cleanup(e[i]);
+    }
+    curl_multi_cleanup(m);
+    close(l.ep);
+    stop_server(&srv);
+    free(st);
+    free(e);
+    *cpu_us_per_event = cpu * 1e6 / (double)total;
+    /* Every stream: its ": ready" comment, then all its events. */
+    return !l.failed && bytes == (uint64_t)n * (8 + (uint64_t)events * chunk_bytes) ? 0 : -1;
+}
+
 static int run_shape(const char *server_bin, const char *node_dir, const char *s, int streams,
                      long e, long size, long interval_us, size_t buffer_size) {
     result r;
@@ -381,6 +501,11 @@ static int run_shape(const char *server_bin, const char *node_dir, const char *s
            r.rss_per_stream, r.curl_peak_per_stream, r.open_s);
     printf("      libcurl allocations while streaming: %.3f per event\n",
            (double)r.curl_allocs / (double)r.events);
+    double floor_us;
+    if (curl_floor(server_bin, s, streams, e, size, interval_us, buffer_size, &floor_us)) return 1;
+    printf("      libcurl alone (floor, same load, no parsing): %.3f us CPU/event; the client "
+           "and parser add %.3f us\n",
+           floor_us, ours - floor_us);
     node_result nr;
     if (node_dir) {
         if (node_bench(server_bin, node_dir, s, streams, e, size, interval_us, &nr)) return 1;
