@@ -17,5 +17,11 @@ endif()
 
 simdsse_test(test_callbacks)
 
+# ssecat --pull prints what ssecat prints, whatever the chunks.
+if(TARGET ssecat)
+  simdsse_script_test(ssecat_pull ${CMAKE_CURRENT_LIST_DIR}/pull_cli.cmake
+                      -DSSECAT=$<TARGET_FILE:ssecat> -DSRC=${PROJECT_SOURCE_DIR})
+endif()
+
 include(${CMAKE_CURRENT_LIST_DIR}/abi/abi.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/header/header.cmake)

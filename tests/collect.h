@@ -3,6 +3,8 @@
  * parser reported, so tests can compare runs with each other and with
  * expectations.
  * SPDX-License-Identifier: MIT
+ *
+ * Includes guard.h: define _DEFAULT_SOURCE before any #include.
  */
 #ifndef SIMDSSE_TEST_COLLECT_H
 #define SIMDSSE_TEST_COLLECT_H
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guard.h"
 #include "simdsse.h"
 
 typedef struct owned {
@@ -29,9 +32,9 @@ typedef struct collected {
     uint64_t retries;  /* how many on_retry calls */
     uint64_t comments; /* how many on_comment calls */
     size_t comment_bytes;
-    int first_error;   /* first non-OK, non-PAUSED status of a feed */
+    int first_error;   /* the first limit error (on_error) */
     uint64_t error_offset;
-    size_t errors;
+    size_t errors;     /* on_error calls */
     /* parser state at the end */
     uint64_t retry;
     owned last_id;
@@ -76,6 +79,24 @@ static int collect_comment(void *user, simdsse_span text) {
     return 0;
 }
 
+static int collect_error(void *user, const simdsse_error *e) {
+    collected *c = user;
+    if (!c->errors++) {
+        c->first_error = e->status;
+        c->error_offset = e->offset;
+    }
+    return 0;
+}
+
+/* The collecting callbacks, into *o. */
+static void collect_callbacks(simdsse_parser_options *o, collected *c) {
+    o->on_event = collect_event;
+    o->on_retry = collect_retry;
+    o->on_comment = collect_comment;
+    o->on_error = collect_error;
+    o->user = c;
+}
+
 static void collected_free(collected *c) {
     for (size_t i = 0; i < c->n; i++) {
         free(c->ev[i].type.ptr);
@@ -108,45 +129,52 @@ static int collected_eq(const collected *a, const collected *b) {
     return 1;
 }
 
+/* simdsse_parser_feed with data[0, len) copied flush against an
+ * inaccessible page first (NULL stays NULL). */
+static inline simdsse_status feed_guarded(simdsse_parser *p, const void *data, size_t len, size_t *used) {
+    static guard_buf guard;
+    return simdsse_parser_feed(p, data ? guard_place(&guard, data, len) : NULL, len, used);
+}
+
 /*
  * Parses `len` bytes of `in`, fed in chunks of `chunk` bytes (0: all at
- * once), each chunk first copied to a fresh heap block at alignment `align`
- * so that a parser reading past a chunk, or keeping a pointer into it, is
- * caught by ASan. Goes on past limit errors. Returns 0, or -1 on a status
- * that ends the stream (no memory).
+ * once), the first chunk `shift % chunk` bytes shorter (with chunk 0, the
+ * first `shift` bytes are fed alone). Each chunk is copied flush against an
+ * inaccessible page first (guard.h), so a parser reading past a chunk
+ * faults, and one keeping a pointer into a chunk it was fed reads poison;
+ * `shift` moves the chunk boundaries, and with them each chunk's start
+ * address. feed goes on past limit errors (on_error collects them) and
+ * reads every chunk whole. Returns 0, or -1 on a status that ends the
+ * stream (no memory). `opt` NULL: the defaults.
  */
-static int collect_parse(collected *c, const char *in, size_t len, size_t chunk, size_t align,
-                         const simdsse_options *opt) {
+static int collect_parse(collected *c, const char *in, size_t len, size_t chunk, size_t shift,
+                         const simdsse_parser_options *opt) {
+    static guard_buf guard;
     memset(c, 0, sizeof *c);
-    simdsse_callbacks cb = {collect_event, collect_retry, collect_comment};
-    simdsse_parser *p = simdsse_parser_create(&cb, c, opt);
+    simdsse_parser_options o;
+    if (opt)
+        o = *opt;
+    else
+        simdsse_parser_options_init(&o);
+    collect_callbacks(&o, c);
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
     if (!p) return -1;
+    size_t first = chunk ? chunk - shift % chunk : shift && shift < len ? shift : len;
     if (!chunk) chunk = len ? len : 1;
     int rc = 0;
-    for (size_t at = 0; at < len || (len == 0 && at == 0); at += chunk) {
-        size_t n = len - at < chunk ? len - at : chunk;
-        char *block = malloc(n + align + 1);
-        if (!block) abort();
-        if (n) memcpy(block + align, in + at, n);
-        const char *s = block + align;
+    for (size_t at = 0, n = first; at < len || (len == 0 && at == 0); at += n, n = chunk) {
+        if (n > len - at) n = len - at;
+        const char *s = guard_place(&guard, in + at, n);
         size_t left = n;
         for (;;) {
             size_t used;
             simdsse_status st = simdsse_parser_feed(p, s, left, &used);
             s += used;
             left -= used;
-            if (st == SIMDSSE_OK) break;
             if (st == SIMDSSE_PAUSED) continue;
-            if (!c->errors++) {
-                c->first_error = st;
-                c->error_offset = simdsse_parser_error_offset(p);
-            }
-            if (st == SIMDSSE_ERR_NO_MEMORY || st == SIMDSSE_ERR_NEEDS_RESET) {
-                rc = -1;
-                break;
-            }
+            if (st == SIMDSSE_ERR_NO_MEMORY || st == SIMDSSE_ERR_NEEDS_RESET) rc = -1;
+            break; /* OK or a limit error: the chunk was read whole */
         }
-        free(block);
         if (rc || len == 0) break;
     }
     simdsse_parser_finish(p);

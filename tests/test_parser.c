@@ -4,6 +4,7 @@
  * allocation behaviour, finish/reset, and status messages.
  * SPDX-License-Identifier: MIT
  */
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS (guard.h) */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@
 #define S(lit) lit, sizeof(lit) - 1
 
 static int parse_ok(collected *c, const char *in, size_t len, size_t chunk,
-                    const simdsse_options *opt) {
+                    const simdsse_parser_options *opt) {
     return collect_parse(c, in, len, chunk, 0, opt) == 0 && c->errors == 0;
 }
 
@@ -37,25 +38,31 @@ static int note_where(void *user, const simdsse_event *e) {
 }
 
 static void test_zero_copy(void) {
-    static const char one[] = "event: tick\ndata: {\"a\":1}\n\n";
-    where w = {one, one + sizeof one - 1, 0, 0, 0, ""};
-    simdsse_callbacks cb = {.on_event = note_where};
-    simdsse_parser *p = simdsse_parser_create(&cb, &w, NULL);
-    CHECK(simdsse_parser_feed(p, S(one), NULL) == SIMDSSE_OK, "feed");
+    static guard_buf guard;
+    static const char one_text[] = "event: tick\ndata: {\"a\":1}\n\n";
+    const char *one = guard_place(&guard, S(one_text));
+    where w = {one, one + sizeof one_text - 1, 0, 0, 0, ""};
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
+    o.on_event = note_where;
+    o.user = &w;
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
+    CHECK(simdsse_parser_feed(p, one, sizeof one_text - 1, NULL) == SIMDSSE_OK, "feed");
     CHECK(w.n == 1 && w.inside == 1, "single-line data inside the chunk is not copied");
     CHECK(strcmp(w.data, "{\"a\":1}") == 0, "data %s", w.data);
     /* Two data lines must be joined, so they are copied. */
-    static const char two[] = "data: a\ndata: b\n\n";
-    w.lo = two, w.hi = two + sizeof two - 1;
-    CHECK(simdsse_parser_feed(p, S(two), NULL) == SIMDSSE_OK, "feed");
+    static const char two_text[] = "data: a\ndata: b\n\n";
+    const char *two = guard_place(&guard, S(two_text));
+    w.lo = two, w.hi = two + sizeof two_text - 1;
+    CHECK(simdsse_parser_feed(p, two, sizeof two_text - 1, NULL) == SIMDSSE_OK, "feed");
     CHECK(w.n == 2 && w.outside == 1 && strcmp(w.data, "a\nb") == 0, "joined data %s", w.data);
     /* A value whose event ends in a later chunk must outlive its chunk. */
-    char chunk1[] = "data: kept\n";
-    char chunk2[] = "\n";
-    w.lo = chunk1, w.hi = chunk1 + sizeof chunk1;
-    CHECK(simdsse_parser_feed(p, S(chunk1), NULL) == SIMDSSE_OK, "feed");
-    memset(chunk1, 'X', sizeof chunk1 - 1); /* the caller reuses its buffer */
-    CHECK(simdsse_parser_feed(p, S(chunk2), NULL) == SIMDSSE_OK, "feed");
+    static const char chunk1_text[] = "data: kept\n";
+    char *chunk1 = guard_place(&guard, S(chunk1_text));
+    w.lo = chunk1, w.hi = chunk1 + sizeof chunk1_text - 1;
+    CHECK(simdsse_parser_feed(p, chunk1, sizeof chunk1_text - 1, NULL) == SIMDSSE_OK, "feed");
+    memset(chunk1, 'X', sizeof chunk1_text - 1); /* the caller reuses its buffer */
+    CHECK(feed_guarded(p, S("\n"), NULL) == SIMDSSE_OK, "feed");
     CHECK(w.n == 3 && strcmp(w.data, "kept") == 0, "pinned data survives buffer reuse: %s", w.data);
     simdsse_parser_destroy(p);
 }
@@ -94,12 +101,14 @@ static void test_boundaries(void) {
         collected_free(&c);
     }
     /* Feeding empty chunks anywhere changes nothing. */
-    simdsse_callbacks cb = {collect_event, NULL, NULL};
     memset(&c, 0, sizeof c);
-    simdsse_parser *p = simdsse_parser_create(&cb, &c, NULL);
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
+    collect_callbacks(&o, &c);
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
     const char *parts[] = {"", "\xEF", "", "\xBB\xBF", "data: z\r", "", "\n", "", "\r\n", ""};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        CHECK(simdsse_parser_feed(p, parts[i], strlen(parts[i]), NULL) == SIMDSSE_OK, "part %zu", i);
+        CHECK(feed_guarded(p, parts[i], strlen(parts[i]), NULL) == SIMDSSE_OK, "part %zu", i);
     CHECK(c.n == 1 && owned_eq(c.ev[0].data, S("z")), "empty chunks: %zu events", c.n);
     CHECK(c.n == 1 && c.ev[0].offset == 12, "blank line at offset 12, got %llu",
           c.n ? (unsigned long long)c.ev[0].offset : 0ull);
@@ -118,17 +127,20 @@ static void test_pause(void) {
     static const char in[] = "data: 1\r\n\r\ndata: 2\n\n: c\nretry: 7\ndata: 3\n\n";
     collected c;
     memset(&c, 0, sizeof c);
-    simdsse_callbacks cb = {pause_every, NULL, NULL};
-    simdsse_parser *p = simdsse_parser_create(&cb, &c, NULL);
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
+    o.on_event = pause_every;
+    o.user = &c;
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
     size_t used;
-    CHECK(simdsse_parser_feed(p, S(in), &used) == SIMDSSE_PAUSED, "paused");
+    CHECK(feed_guarded(p, S(in), &used) == SIMDSSE_PAUSED, "paused");
     CHECK(used == 11, "consumed through the CRLF blank line: %zu", used);
     CHECK(c.n == 1, "one event before the pause");
     size_t total = used;
-    CHECK(simdsse_parser_feed(p, in + total, sizeof in - 1 - total, &used) == SIMDSSE_PAUSED, "2");
+    CHECK(feed_guarded(p, in + total, sizeof in - 1 - total, &used) == SIMDSSE_PAUSED, "2");
     total += used;
     CHECK(total == 20 && c.n == 2, "second pause after event 2: %zu", total);
-    CHECK(simdsse_parser_feed(p, in + total, sizeof in - 1 - total, &used) == SIMDSSE_PAUSED, "3");
+    CHECK(feed_guarded(p, in + total, sizeof in - 1 - total, &used) == SIMDSSE_PAUSED, "3");
     total += used;
     CHECK(total == sizeof in - 1 && c.n == 3, "third: %zu", total);
     CHECK(simdsse_parser_retry(p) == 7, "retry seen before the pause");
@@ -139,8 +151,8 @@ static void test_pause(void) {
 
 /* MARK: - Limits */
 
-static void limit_opts(simdsse_options *o) {
-    simdsse_options_init(o);
+static void limit_opts(simdsse_parser_options *o) {
+    simdsse_parser_options_init(o);
     o->max_line_length = 16;
     o->max_data_length = 20;
     o->max_type_length = 5;
@@ -157,7 +169,7 @@ typedef struct limit_case {
 } limit_case;
 
 static void test_limits(void) {
-    simdsse_options o;
+    simdsse_parser_options o;
     limit_opts(&o);
     static const limit_case cases[] = {
         {"line", S("data: 0123456789abcdef\ndata: lost\n\ndata: ok\n\n"), SIMDSSE_ERR_LINE_TOO_LONG,
@@ -200,7 +212,51 @@ static void test_limits(void) {
     collected_free(&c);
     /* Exactly at each limit is fine. */
     CHECK(parse_ok(&c, S("data:0123456789a\nevent:abcde\nid:1234\n\n"), 1, &o), "at the limits");
-    CHECK(c.n == 1 && owned_eq(c.ev[0].type, S("abcde")) && owned_eq(c.ev[0].id, S("1234")), "values at the limits kept");
+    CHECK(c.n == 1 && owned_eq(c.ev[0].type, S("abcde")) && owned_eq(c.ev[0].id, S("1234")),
+          "values at the limits kept");
+    collected_free(&c);
+}
+
+/* Limit errors lose nothing: feed reads the whole chunk past each one,
+ * reports every one to on_error with its offset, and returns the first. */
+static int pause_on_error(void *user, const simdsse_error *e) {
+    collected *c = user;
+    c->errors++;
+    c->error_offset = e->offset;
+    return 1;
+}
+
+static void test_errors_go_on(void) {
+    static const char in[] = "event: abcdef\ndata: a\n\ndata: 1\n\n"   /* type too long */
+                             "id: 12345\ndata: b\n\ndata: 2\n\n"        /* id too long */
+                             "data: 0123456789abcdefXYZ\n\ndata: 3\n\n"; /* line too long */
+    simdsse_parser_options o;
+    limit_opts(&o);
+    collected c;
+    memset(&c, 0, sizeof c);
+    collect_callbacks(&o, &c);
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
+    size_t used = 0;
+    CHECK(feed_guarded(p, S(in), &used) == SIMDSSE_ERR_TYPE_TOO_LONG, "the first error is returned");
+    CHECK(used == sizeof in - 1, "the whole chunk was read: %zu of %zu", used, sizeof in - 1);
+    CHECK(c.errors == 3 && c.first_error == SIMDSSE_ERR_TYPE_TOO_LONG && c.error_offset == 7,
+          "every error reported: %zu, the first at %llu", c.errors,
+          (unsigned long long)c.error_offset);
+    CHECK(c.n == 3 && owned_eq(c.ev[0].data, S("1")) && owned_eq(c.ev[1].data, S("2")) &&
+              owned_eq(c.ev[2].data, S("3")),
+          "only the offending events are lost: %zu events", c.n);
+    CHECK(feed_guarded(p, S("data: 4\n\n"), NULL) == SIMDSSE_OK, "the next feed starts clean");
+    simdsse_parser_destroy(p);
+    collected_free(&c);
+    /* on_error pauses like any callback: right after the offending line. */
+    memset(&c, 0, sizeof c);
+    o.on_error = pause_on_error;
+    p = simdsse_parser_create(&o, NULL);
+    CHECK(feed_guarded(p, S(in), &used) == SIMDSSE_PAUSED && used == 14 && c.errors == 1,
+          "on_error paused after the event line: %zu", used);
+    CHECK(feed_guarded(p, in + used, sizeof in - 1 - used, &used) == SIMDSSE_PAUSED && c.errors == 2,
+          "and again at the id");
+    simdsse_parser_destroy(p);
     collected_free(&c);
 }
 
@@ -236,14 +292,19 @@ static void c_free(void *ctx, void *ptr, size_t size) {
 
 static void test_allocation(void) {
     counting cnt = {0, 0, 0, 0, 0};
-    simdsse_allocator a = {c_malloc, c_realloc, c_free, &cnt};
-    simdsse_options o;
-    simdsse_options_init(&o);
+    simdsse_allocator a;
+    simdsse_allocator_init(&a);
+    a.malloc = c_malloc;
+    a.realloc = c_realloc;
+    a.free = c_free;
+    a.ctx = &cnt;
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
     o.allocator = &a;
     collected c;
     memset(&c, 0, sizeof c);
-    simdsse_callbacks cb = {collect_event, NULL, NULL};
-    simdsse_parser *p = simdsse_parser_create(&cb, &c, &o);
+    collect_callbacks(&o, &c);
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
     CHECK(cnt.allocs == 1, "creation allocates the parser only (%zu)", cnt.allocs);
     size_t idle = simdsse_parser_memory(p);
     printf("idle parser: %zu bytes\n", idle);
@@ -251,20 +312,20 @@ static void test_allocation(void) {
 
     /* Single-line events inside a chunk: no allocation at all. */
     static const char simple[] = "event: x\ndata: {\"token\":\"hi\"}\n\ndata: 2\n\n";
-    for (int i = 0; i < 100; i++) simdsse_parser_feed(p, S(simple), NULL);
+    for (int i = 0; i < 100; i++) feed_guarded(p, S(simple), NULL);
     CHECK(cnt.allocs == 1, "no allocation for in-chunk events (%zu)", cnt.allocs);
 
     /* Multi-line data, ids, and lines cut by chunk boundaries: buffers warm
      * up once, then no allocation per event. */
     static const char busy[] = "id: 41\nevent: update\ndata: first line\ndata: second line\n\n";
     for (int i = 0; i < 3; i++) {
-        for (size_t k = 0; k + 5 <= sizeof busy - 1; k += 5) simdsse_parser_feed(p, busy + k, 5, NULL);
-        simdsse_parser_feed(p, busy + 55, sizeof busy - 1 - 55, NULL);
+        for (size_t k = 0; k + 5 <= sizeof busy - 1; k += 5) feed_guarded(p, busy + k, 5, NULL);
+        feed_guarded(p, busy + 55, sizeof busy - 1 - 55, NULL);
     }
     size_t warm = cnt.allocs;
     for (int i = 0; i < 200; i++) {
-        for (size_t k = 0; k + 5 <= sizeof busy - 1; k += 5) simdsse_parser_feed(p, busy + k, 5, NULL);
-        simdsse_parser_feed(p, busy + 55, sizeof busy - 1 - 55, NULL);
+        for (size_t k = 0; k + 5 <= sizeof busy - 1; k += 5) feed_guarded(p, busy + k, 5, NULL);
+        feed_guarded(p, busy + 55, sizeof busy - 1 - 55, NULL);
     }
     CHECK(cnt.allocs == warm, "warm buffers: no allocation per event (%zu -> %zu)", warm, cnt.allocs);
     CHECK(c.n == 200 + 3 + 200, "all events arrived: %zu", c.n);
@@ -272,7 +333,7 @@ static void test_allocation(void) {
     CHECK(owned_eq(c.ev[c.n - 1].id, S("41")), "id");
 
     size_t before = simdsse_parser_memory(p);
-    simdsse_parser_trim(p);
+    CHECK(simdsse_parser_trim(p) == SIMDSSE_OK, "trim");
     CHECK(simdsse_parser_memory(p) < before, "trim frees idle buffers");
     simdsse_span id = simdsse_parser_last_event_id(p);
     CHECK(id.len == 2 && memcmp(id.ptr, "41", 2) == 0, "trim keeps the last event ID");
@@ -282,26 +343,27 @@ static void test_allocation(void) {
 
     /* Memory stays bounded by the limits: a 16 MiB line with no end. */
     cnt = (counting){0, 0, 0, 0, 0};
-    simdsse_options_init(&o);
+    simdsse_parser_options_init(&o);
     o.allocator = &a;
     o.max_line_length = 4096;
     memset(&c, 0, sizeof c);
-    p = simdsse_parser_create(&cb, &c, &o);
+    collect_callbacks(&o, &c);
+    p = simdsse_parser_create(&o, NULL);
     static char junk[65536];
     memset(junk, 'x', sizeof junk);
     simdsse_status first = SIMDSSE_OK;
     for (int i = 0; i < 256; i++) {
-        simdsse_status st = simdsse_parser_feed(p, junk, sizeof junk, NULL);
+        simdsse_status st = feed_guarded(p, junk, sizeof junk, NULL);
         if (st != SIMDSSE_OK && first == SIMDSSE_OK) first = st;
         CHECK(st == SIMDSSE_OK || (i == 0 && st == SIMDSSE_ERR_LINE_TOO_LONG), "chunk %d: %s", i,
               simdsse_strerror(st));
     }
-    CHECK(first == SIMDSSE_ERR_LINE_TOO_LONG, "the over-long line is reported once");
-    CHECK(simdsse_parser_error_offset(p) == 4096, "at offset 4096");
+    CHECK(first == SIMDSSE_ERR_LINE_TOO_LONG && c.errors == 1, "the over-long line is reported once");
+    CHECK(c.error_offset == 4096, "at offset 4096");
     CHECK(cnt.peak <= 4096 + 1024, "peak %zu bytes for a 4 KiB line limit",
           cnt.peak);
     /* The first LF ends the long line, the second ends the event it spoiled. */
-    CHECK(simdsse_parser_feed(p, S("\n\ndata: after\n\n"), NULL) == SIMDSSE_OK, "recovers");
+    CHECK(feed_guarded(p, S("\n\ndata: after\n\n"), NULL) == SIMDSSE_OK, "recovers");
     CHECK(c.n == 1 && owned_eq(c.ev[0].data, S("after")), "event after the long line");
     simdsse_parser_destroy(p);
     collected_free(&c);
@@ -309,19 +371,20 @@ static void test_allocation(void) {
     /* Allocation failure: a clear status, then reset makes it usable. */
     for (int fail = 2; fail <= 4; fail++) {
         cnt = (counting){0, 0, 0, 0, fail};
-        simdsse_options_init(&o);
+        simdsse_parser_options_init(&o);
         o.allocator = &a;
         memset(&c, 0, sizeof c);
-        p = simdsse_parser_create(&cb, &c, &o);
+        collect_callbacks(&o, &c);
+        p = simdsse_parser_create(&o, NULL);
         CHECK(p != NULL, "create");
         simdsse_status st = SIMDSSE_OK;
         for (size_t k = 0; k + 5 <= sizeof busy - 1 && st == SIMDSSE_OK; k += 5)
-            st = simdsse_parser_feed(p, busy + k, 5, NULL);
+            st = feed_guarded(p, busy + k, 5, NULL);
         CHECK(st == SIMDSSE_ERR_NO_MEMORY, "fail at allocation %d: %s", fail, simdsse_strerror(st));
-        CHECK(simdsse_parser_feed(p, S("data: x\n\n"), NULL) == SIMDSSE_ERR_NEEDS_RESET, "broken");
+        CHECK(feed_guarded(p, S("data: x\n\n"), NULL) == SIMDSSE_ERR_NEEDS_RESET, "broken");
         cnt.fail_after = 0;
         simdsse_parser_reset(p);
-        CHECK(simdsse_parser_feed(p, S("data: x\n\n"), NULL) == SIMDSSE_OK, "usable after reset");
+        CHECK(feed_guarded(p, S("data: x\n\n"), NULL) == SIMDSSE_OK, "usable after reset");
         CHECK(c.n == 1, "event after reset");
         simdsse_parser_destroy(p);
         collected_free(&c);
@@ -333,10 +396,12 @@ static void test_allocation(void) {
 static void test_lifecycle(void) {
     collected c;
     memset(&c, 0, sizeof c);
-    simdsse_callbacks cb = {collect_event, collect_retry, collect_comment};
-    simdsse_parser *p = simdsse_parser_create(&cb, &c, NULL);
+    simdsse_parser_options lo;
+    simdsse_parser_options_init(&lo);
+    collect_callbacks(&lo, &c);
+    simdsse_parser *p = simdsse_parser_create(&lo, NULL);
     CHECK(simdsse_parser_retry(p) == SIMDSSE_DEFAULT_RETRY_MS, "initial retry");
-    CHECK(simdsse_parser_feed(p, S("id: 7\nretry: 150\n: ping\ndata: a\n\nid: 8\ndata: b"), NULL) ==
+    CHECK(feed_guarded(p, S("id: 7\nretry: 150\n: ping\ndata: a\n\nid: 8\ndata: b"), NULL) ==
               SIMDSSE_OK, "feed");
     CHECK(c.comments == 1 && c.comment_bytes == 5, "comment text after the colon");
     CHECK(c.retries == 1 && simdsse_parser_retry(p) == 150, "retry");
@@ -344,10 +409,10 @@ static void test_lifecycle(void) {
     CHECK(id.len == 1 && id.ptr[0] == '7', "the last event ID changes at dispatch, not at `id`");
     CHECK(simdsse_parser_finish(p) == SIMDSSE_OK, "finish");
     CHECK(c.n == 1, "the unterminated event is dropped");
-    CHECK(simdsse_parser_feed(p, S("data: x\n\n"), NULL) == SIMDSSE_ERR_NEEDS_RESET, "after finish");
+    CHECK(feed_guarded(p, S("data: x\n\n"), NULL) == SIMDSSE_ERR_NEEDS_RESET, "after finish");
     simdsse_parser_reset(p);
     CHECK(simdsse_parser_offset(p) == 0, "offset restarts");
-    CHECK(simdsse_parser_feed(p, S("\xEF\xBB\xBF" "data: c\n\n"), NULL) == SIMDSSE_OK, "new stream");
+    CHECK(feed_guarded(p, S("\xEF\xBB\xBF" "data: c\n\n"), NULL) == SIMDSSE_OK, "new stream");
     CHECK(c.n == 2 && owned_eq(c.ev[1].data, S("c")), "BOM stripped again after reset");
     CHECK(owned_eq(c.ev[1].id, S("7")), "the last event ID survives a reconnection");
     CHECK(simdsse_parser_retry(p) == 150, "so does the reconnection time");
@@ -358,30 +423,39 @@ static void test_lifecycle(void) {
 
     /* Bad arguments. */
     simdsse_status st;
-    simdsse_options o;
-    simdsse_options_init(&o);
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
     o.kernel = "no-such-kernel";
-    CHECK(simdsse_parser_create2(NULL, NULL, &o, &st) == NULL && st == SIMDSSE_ERR_UNKNOWN_KERNEL,
+    CHECK(simdsse_parser_create(&o, &st) == NULL && st == SIMDSSE_ERR_UNKNOWN_KERNEL,
           "unknown kernel");
     o.kernel = "scalar";
-    p = simdsse_parser_create2(NULL, NULL, &o, &st);
+    p = simdsse_parser_create(&o, &st);
     CHECK(p && st == SIMDSSE_OK && strcmp(simdsse_parser_kernel(p), "scalar") == 0, "scalar");
     CHECK(simdsse_parser_feed(p, NULL, 3, NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL data");
     CHECK(simdsse_parser_feed(p, NULL, 0, NULL) == SIMDSSE_OK, "NULL, 0 is an empty chunk");
-    CHECK(simdsse_parser_feed(p, S("data: no callbacks\n\n"), NULL) == SIMDSSE_OK, "no callbacks");
+    CHECK(feed_guarded(p, S("data: no callbacks\n\n"), NULL) == SIMDSSE_OK, "no callbacks");
     simdsse_parser_destroy(p);
     CHECK(simdsse_parser_feed(NULL, "x", 1, NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL parser");
-    simdsse_allocator half = {c_malloc, NULL, c_free, NULL};
+    simdsse_allocator half;
+    simdsse_allocator_init(&half);
+    half.malloc = c_malloc;
+    half.free = c_free;
     o.allocator = &half;
-    CHECK(simdsse_parser_create2(NULL, NULL, &o, &st) == NULL && st == SIMDSSE_ERR_INVALID_ARGUMENT,
+    CHECK(simdsse_parser_create(&o, &st) == NULL && st == SIMDSSE_ERR_INVALID_ARGUMENT,
           "incomplete allocator");
+    simdsse_parser_options unset;
+    memset(&unset, 0, sizeof unset);
+    CHECK(simdsse_parser_create(&unset, &st) == NULL && st == SIMDSSE_ERR_INVALID_ARGUMENT,
+          "options not made by simdsse_parser_options_init (size 0)");
+    CHECK(simdsse_parser_trim(NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "trim(NULL)");
     simdsse_parser_destroy(NULL);
+    simdsse_parser_reset(NULL);
 }
 
 static void test_messages(void) {
     const char *seen[32];
     size_t n = 0;
-    for (int s = SIMDSSE_PAUSED; s >= SIMDSSE_ERR_BUFFER_TOO_SMALL; s--) {
+    for (int s = SIMDSSE_DESTROYED; s >= SIMDSSE_ERR_INPUT_PENDING; s--) {
         const char *m = simdsse_strerror(s);
         CHECK(m && strcmp(m, "unknown status") != 0, "status %d has a message", s);
         for (size_t i = 0; i < n; i++) CHECK(strcmp(seen[i], m) != 0, "status %d: message unique", s);
@@ -396,6 +470,7 @@ int main(void) {
     test_boundaries();
     test_pause();
     test_limits();
+    test_errors_go_on();
     test_allocation();
     test_lifecycle();
     test_messages();

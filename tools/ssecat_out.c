@@ -15,28 +15,44 @@
 #include "simdsse.h"
 #include "ssecat.h"
 
-static int reserve(ssecat_out *o, size_t need) {
-    if (need <= o->cap) return 0;
+static void reserve(ssecat_out *o, size_t need) {
+    if (need <= o->cap) return;
     size_t cap = o->cap ? o->cap : 4096;
     while (cap < need) cap *= 2;
     char *b = realloc(o->buf, cap);
-    if (!b) return -1;
+    if (!b) {
+        fprintf(stderr, "ssecat: out of memory\n");
+        exit(1);
+    }
     o->buf = b;
     o->cap = cap;
-    return 0;
 }
 
-/* Appends t and then, unless s is NULL, s as a JSON string literal. */
-static int put(ssecat_out *o, size_t *len, const char *t, const simdsse_span *s) {
-    size_t tl = strlen(t), n = 0;
-    if (s) simdsse_format_json_string(s->ptr, s->len, NULL, 0, &n); /* its size */
-    if (reserve(o, *len + tl + n + 1)) return -1;
-    memcpy(o->buf + *len, t, tl);
-    *len += tl;
-    if (s && simdsse_format_json_string(s->ptr, s->len, o->buf + *len, n, &n) != SIMDSSE_OK)
-        return -1;
+/* Renders ev as JSON (or, ev NULL, s as a JSON string literal) at
+ * o->buf + *len: into the room there is, else into the exact room the
+ * library says it needs. */
+static void put_json(ssecat_out *o, size_t *len, const simdsse_event *ev, simdsse_span s) {
+    for (;;) {
+        size_t n, room = o->cap - *len;
+        char *at = o->buf ? o->buf + *len : NULL;
+        simdsse_status st = ev ? simdsse_format_json(ev, at, room, &n)
+                               : simdsse_format_json_string(s.ptr, s.len, at, room, &n);
+        if (st == SIMDSSE_OK) {
+            *len += n;
+            return;
+        }
+        if (st != SIMDSSE_ERR_BUFFER_TOO_SMALL) abort(); /* spans from the parser are valid */
+        reserve(o, *len + n);
+    }
+}
+
+static void put_string(ssecat_out *o, size_t *len, simdsse_span s) { put_json(o, len, NULL, s); }
+
+static void put_text(ssecat_out *o, size_t *len, const char *t) {
+    size_t n = strlen(t);
+    reserve(o, *len + n);
+    memcpy(o->buf + *len, t, n);
     *len += n;
-    return 0;
 }
 
 int ssecat_print_event(ssecat_out *o, const simdsse_event *ev) {
@@ -44,19 +60,19 @@ int ssecat_print_event(ssecat_out *o, const simdsse_event *ev) {
     size_t len = 0;
     if (o->mode == SSECAT_OUT_COUNT) return 0;
     if (o->mode == SSECAT_OUT_JSON) {
-        simdsse_format_json(ev, NULL, 0, &len);
-        if (reserve(o, len + 1) || simdsse_format_json(ev, o->buf, len, &len) != SIMDSSE_OK)
-            goto no_memory;
+        simdsse_span none = {NULL, 0};
+        put_json(o, &len, ev, none);
     } else {
         char head[32];
         snprintf(head, sizeof head, "#%" PRIu64 " type=", o->events);
-        if (put(o, &len, head, &ev->type) || put(o, &len, " id=", &ev->id) ||
-            put(o, &len, " data=", &ev->data))
-            goto no_memory;
+        put_text(o, &len, head);
+        put_string(o, &len, ev->type);
+        put_text(o, &len, " id=");
+        put_string(o, &len, ev->id);
+        put_text(o, &len, " data=");
+        put_string(o, &len, ev->data);
     }
+    reserve(o, len + 1);
     o->buf[len++] = '\n';
     return fwrite(o->buf, 1, len, stdout) == len ? 0 : -1;
-no_memory:
-    fprintf(stderr, "ssecat: out of memory\n");
-    return -1;
 }
