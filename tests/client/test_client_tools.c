@@ -108,7 +108,7 @@ static void test_ssecat_failures(void) {
           p.err_buf);
     program_free(&p);
     /* Usage errors. */
-    const char *bad[][4] = {{ssecat_bin, "-H", NULL, NULL},
+    const char *bad[][5] = {{ssecat_bin, "-H", NULL, NULL},
                             {ssecat_bin, "--follow", NULL, NULL},
                             {ssecat_bin, "--max-events", "0", "http://127.0.0.1:1/"},
                             {ssecat_bin, "--timeout", "-1", "http://127.0.0.1:1/"},
