@@ -28,6 +28,9 @@ int ssecat_encode(const char *path, const char *kernel);
 /* --validate: checks FILE (or stdin) fed in `chunk`-byte pieces (0: large
  * reads), prints diagnostics and a summary; 1 if any error, else 0. */
 int ssecat_validate(const char *path, size_t chunk);
+/* FILE (or standard input) whole, in a malloc'ed buffer; NULL after saying
+ * why on standard error. */
+char *ssecat_load(const char *path, size_t *len);
 /* --bench: loads FILE, parses it for about a second per kernel (`kernel`
  * only, if not NULL) in `chunk`-byte feeds (0: whole), prints one line each. */
 int ssecat_bench(const char *path, size_t chunk, const char *kernel);

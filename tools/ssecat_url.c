@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "simdsse.h"
 #include "ssecat.h"
@@ -158,39 +157,6 @@ static void on_notice(void *user, simdsse_client *c, const simdsse_client_notice
     }
 }
 
-/* -d @FILE: the file's bytes (standard input for "-"). */
-static char *read_body(const char *path, size_t *len) {
-    int fd = ssecat_open(path);
-    if (fd < 0) return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf) break;
-        if (n == cap) {
-            char *b = realloc(buf, cap *= 2);
-            if (!b) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = b;
-        }
-        ssize_t r = ssecat_read(fd, buf + n, cap - n, 1);
-        if (r < 0) {
-            fprintf(stderr, "ssecat: %s: %s\n", path, strerror(errno));
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        if (r == 0) break;
-        n += (size_t)r;
-    }
-    if (fd != 0) close(fd);
-    if (!buf) return NULL;
-    *len = n;
-    return buf;
-}
-
 static int usage_error(const char *fmt, const char *arg) {
     fprintf(stderr, "ssecat: ");
     fprintf(stderr, fmt, arg);
@@ -260,7 +226,7 @@ int ssecat_url(int argc, char **argv) {
         return usage_error("%s", "-H, -X, -d, --follow, --max-events and --timeout need a URL");
     }
     if (data && data[0] == '@') {
-        if (!(body = read_body(data + 1, &body_len))) {
+        if (!(body = ssecat_load(data + 1, &body_len))) { /* "@-": standard input */
             free(headers);
             return 1;
         }

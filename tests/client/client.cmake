@@ -9,22 +9,8 @@ if(NOT TARGET simdsse_client OR NOT CMAKE_SYSTEM_NAME STREQUAL "Linux")
 endif()
 
 # The header in every language standard, as include/simdsse.h is tested.
-include(CheckLanguage)
-check_language(CXX)
-foreach(std c99 c11 c++11 c++17)
-  if(std MATCHES "^c\\+\\+")
-    set(_compiler "${CMAKE_CXX_COMPILER}")
-    set(_src ${CMAKE_CURRENT_LIST_DIR}/header.cc)
-  else()
-    set(_compiler "${CMAKE_C_COMPILER}")
-    set(_src ${CMAKE_CURRENT_LIST_DIR}/header.c)
-  endif()
-  add_test(NAME client_header_${std} COMMAND ${CMAKE_COMMAND} "-DCOMPILER=${_compiler}"
-           -DSTD=${std} -DSRC=${_src} -DINCLUDE=${PROJECT_SOURCE_DIR}/include
-           -DOUT=${CMAKE_CURRENT_BINARY_DIR}/client_header_${std}.o
-           -P ${CMAKE_CURRENT_LIST_DIR}/../header/header.cmake)
-  set_tests_properties(client_header_${std} PROPERTIES SKIP_REGULAR_EXPRESSION "SKIP:")
-endforeach()
+simdsse_header_tests(client_header ${CMAKE_CURRENT_LIST_DIR}/header.c
+                     ${CMAKE_CURRENT_LIST_DIR}/header.cc)
 
 add_executable(sse_test_server ${CMAKE_CURRENT_LIST_DIR}/sse_test_server.c)
 set(SIMDSSE_CLIENT_WORK ${CMAKE_CURRENT_BINARY_DIR}/client-work)
