@@ -499,6 +499,9 @@ static void stream_event(conn *c, long size) {
 /* Ends the body: a chunked one with its last chunk, and the connection
  * stays for the next request; any other by closing the connection. */
 static int finish(conn *c) {
+    /* A head not yet sent says the connection will close, as a server must
+     * for a client not to reuse it (a 302 with Content-Length: 0, say). */
+    if (!c->head_sent && !c->chunked) add_header(c, "Connection: close", 17);
     end_body(c);
     int f = flush(c);
     if (!c->chunked || f < 0) {
