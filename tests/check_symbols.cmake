@@ -5,8 +5,13 @@
 # (internal ones `simdsse__`).
 #   cmake -DNM=nm -DSHARED=libsimdsse.so -DSTATIC=libsimdsse.a
 #         -DEXPORTS=src/simdsse.exports -DHEADER=include/simdsse.h -P check_symbols.cmake
+# (-DAPI=SIMDSSE_CLIENT_API checks the client library the same way.)
 cmake_minimum_required(VERSION 3.20) # IN_LIST
 set(bad "")
+if(NOT API)
+  set(API SIMDSSE_API)
+endif()
+get_filename_component(list_name ${EXPORTS} NAME)
 
 # The list in the repository.
 file(STRINGS ${EXPORTS} listed REGEX "^[^#]")
@@ -14,7 +19,7 @@ list(SORT listed)
 
 # What the header declares.
 file(READ ${HEADER} header)
-string(REGEX MATCHALL "SIMDSSE_API[^;(]*[ *](simdsse_[a-z0-9_]+)[ \n]*\\(" decls "${header}")
+string(REGEX MATCHALL "${API}[^;(]*[ *](simdsse_[a-z0-9_]+)[ \n]*\\(" decls "${header}")
 set(declared "")
 foreach(d IN LISTS decls)
   string(REGEX REPLACE ".*[ *](simdsse_[a-z0-9_]+)[ \n]*\\($" "\\1" name "${d}")
@@ -49,13 +54,13 @@ function(compare what_a a what_b b)
   endforeach()
   set(bad ${bad} PARENT_SCOPE)
 endfunction()
-compare("the shared library's exports" "${exported}" "src/simdsse.exports" "${listed}")
-compare("src/simdsse.exports" "${listed}" "the shared library's exports" "${exported}")
-compare("the header's SIMDSSE_API declarations" "${declared}" "src/simdsse.exports" "${listed}")
-compare("src/simdsse.exports" "${listed}" "the header's SIMDSSE_API declarations" "${declared}")
+compare("the shared library's exports" "${exported}" "${list_name}" "${listed}")
+compare("${list_name}" "${listed}" "the shared library's exports" "${exported}")
+compare("the header's ${API} declarations" "${declared}" "${list_name}" "${listed}")
+compare("${list_name}" "${listed}" "the header's ${API} declarations" "${declared}")
 list(LENGTH listed n_listed)
 if(n_listed LESS 10)
-  list(APPEND bad "only ${n_listed} symbols in src/simdsse.exports: is the API missing?")
+  list(APPEND bad "only ${n_listed} symbols in ${list_name}: is the API missing?")
 endif()
 
 execute_process(COMMAND ${NM} -g --defined-only ${STATIC} OUTPUT_VARIABLE out RESULT_VARIABLE rc)
@@ -78,8 +83,9 @@ endforeach()
 if(bad)
   string(REPLACE ";" "\n  " bad "${bad}")
   message("0 passed, 1 failed")
-  message(FATAL_ERROR "the ABI differs from src/simdsse.exports (an ABI change must be "
+  message(FATAL_ERROR "the ABI differs from ${list_name} (an ABI change must be "
                       "deliberate: update the list, and the soname's minor version):\n  ${bad}")
 endif()
-message("1 passed, 0 failed (${n_listed} exported symbols, as src/simdsse.exports lists, "
-        "as include/simdsse.h declares)")
+get_filename_component(header_name ${HEADER} NAME)
+message("1 passed, 0 failed (${n_listed} exported symbols, as ${list_name} lists, "
+        "as include/${header_name} declares)")

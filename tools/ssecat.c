@@ -76,82 +76,18 @@ int ssecat_flush(void) {
     return -1;
 }
 
-/* MARK: - Event output */
+/* MARK: - Event output (the lines themselves: ssecat_out.c) */
 
 typedef struct out_state {
-    enum { OUT_TEXT, OUT_JSON, OUT_COUNT } mode;
-    uint64_t events;
-    char *buf;
-    size_t cap;
+    ssecat_out out;    /* mode, count, line buffer */
     const char *name;  /* the input, for error messages */
     int stream_errors; /* limit errors reported */
 } out_state;
 
-static char *reserve(out_state *o, size_t need) {
-    if (need > o->cap) {
-        size_t cap = o->cap ? o->cap : 4096;
-        while (cap < need) cap *= 2;
-        char *b = realloc(o->buf, cap);
-        if (!b) {
-            fprintf(stderr, "ssecat: out of memory\n");
-            exit(1);
-        }
-        o->buf = b;
-        o->cap = cap;
-    }
-    return o->buf;
-}
-
-/* Renders ev as JSON (or, ev NULL, s as a JSON string literal) at
- * o->buf + *len: into the room there is, else into the exact room the
- * library says it needs. */
-static void put_json(out_state *o, size_t *len, const simdsse_event *ev, simdsse_span s) {
-    for (;;) {
-        size_t n, room = o->cap - *len;
-        char *at = o->buf ? o->buf + *len : NULL;
-        simdsse_status st = ev ? simdsse_format_json(ev, at, room, &n)
-                               : simdsse_format_json_string(s.ptr, s.len, at, room, &n);
-        if (st == SIMDSSE_OK) {
-            *len += n;
-            return;
-        }
-        if (st != SIMDSSE_ERR_BUFFER_TOO_SMALL) abort(); /* spans from the parser are valid */
-        reserve(o, *len + n);
-    }
-}
-
-/* Appends a JSON string literal for s to o->buf at *len. */
-static void put_string(out_state *o, size_t *len, simdsse_span s) { put_json(o, len, NULL, s); }
-
-static void put_text(out_state *o, size_t *len, const char *t) {
-    size_t n = strlen(t);
-    reserve(o, *len + n);
-    memcpy(o->buf + *len, t, n);
-    *len += n;
-}
-
+/* A write error shows at the flush after the chunk (ssecat_flush). */
 static int on_event(void *user, const simdsse_event *ev) {
     out_state *o = user;
-    o->events++;
-    size_t len = 0;
-    if (o->mode == OUT_JSON) {
-        simdsse_span none = {NULL, 0};
-        put_json(o, &len, ev, none);
-    } else if (o->mode == OUT_TEXT) {
-        char head[32];
-        snprintf(head, sizeof head, "#%" PRIu64 " type=", o->events);
-        put_text(o, &len, head);
-        put_string(o, &len, ev->type);
-        put_text(o, &len, " id=");
-        put_string(o, &len, ev->id);
-        put_text(o, &len, " data=");
-        put_string(o, &len, ev->data);
-    } else {
-        return 0;
-    }
-    reserve(o, len + 1);
-    o->buf[len++] = '\n';
-    fwrite(o->buf, 1, len, stdout);
+    ssecat_print_event(&o->out, ev);
     return 0;
 }
 
@@ -287,7 +223,9 @@ static int list_kernels(void) {
 }
 
 int main(int argc, char **argv) {
-    out_state out = {OUT_TEXT, 0, NULL, 0, "-", 0};
+    /* URL mode (ssecat_url.c) has options of its own. */
+    if (ssecat_url_wanted(argc, argv)) return ssecat_url(argc, argv);
+    out_state out = {{SSECAT_OUT_TEXT, 0, NULL, 0}, "-", 0};
     size_t chunk = 0;
     int encode = 0, validate = 0, bench = 0, kernels = 0, pull = 0;
     const char *kernel = NULL, *path = NULL;
@@ -305,9 +243,9 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--json") == 0) {
-            out.mode = OUT_JSON;
+            out.out.mode = SSECAT_OUT_JSON;
         } else if (strcmp(a, "--count") == 0) {
-            out.mode = OUT_COUNT;
+            out.out.mode = SSECAT_OUT_COUNT;
         } else if (strcmp(a, "--pull") == 0) {
             pull = 1;
         } else if (strcmp(a, "--chunk") == 0) {
@@ -338,6 +276,7 @@ int main(int argc, char **argv) {
             memcpy((char *)&opt + limits[k].offset, &v, sizeof v);
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage_text, stdout);
+            fputs(ssecat_url_usage, stdout);
             return ssecat_flush() ? 1 : 0;
         } else if (strcmp(a, "--version") == 0) {
             printf("ssecat (simdsse) %s\n", simdsse_version());
@@ -392,9 +331,9 @@ int main(int argc, char **argv) {
         rc = parse_input(fd, out.name, chunk, pull, p, &out);
         if (fd != STDIN_FILENO) close(fd);
     }
-    if (out.mode == OUT_COUNT) printf("%" PRIu64 "\n", out.events);
+    if (out.out.mode == SSECAT_OUT_COUNT) printf("%" PRIu64 "\n", out.out.events);
     simdsse_parser_destroy(p);
-    free(out.buf);
+    free(out.out.buf);
     if (ssecat_flush()) rc = 1;
     return rc;
 }

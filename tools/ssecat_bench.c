@@ -49,7 +49,7 @@ static int first_error(void *user, const simdsse_error *e) {
 }
 
 /* Reads the whole file; NULL (after saying why) on failure. */
-static char *load(const char *path, size_t *len) {
+char *ssecat_load(const char *path, size_t *len) {
     int fd = ssecat_open(path);
     if (fd < 0) return NULL;
     size_t cap = (size_t)1 << 16, n = 0;
@@ -169,7 +169,7 @@ int ssecat_bench(const char *path, size_t chunk, const char *kernel) {
         seconds = s;
     }
     size_t len;
-    char *buf = load(path, &len);
+    char *buf = ssecat_load(path, &len);
     if (!buf) return 1;
     int rc = 0;
     if (kernel) {

@@ -6,19 +6,25 @@
 if(NOT CMAKE_SCRIPT_MODE_FILE)
   include(CheckLanguage)
   check_language(CXX)
-  foreach(std c99 c11 c++11 c++17)
-    if(std MATCHES "^c\\+\\+")
-      set(compiler "${CMAKE_CXX_COMPILER}")
-      set(src ${CMAKE_CURRENT_LIST_DIR}/header.cc)
-    else()
-      set(compiler "${CMAKE_C_COMPILER}")
-      set(src ${CMAKE_CURRENT_LIST_DIR}/header.c)
-    endif()
-    add_test(NAME header_${std} COMMAND ${CMAKE_COMMAND} "-DCOMPILER=${compiler}" -DSTD=${std}
-             -DSRC=${src} -DINCLUDE=${PROJECT_SOURCE_DIR}/include
-             -DOUT=${CMAKE_CURRENT_BINARY_DIR}/header_${std}.o -P ${CMAKE_CURRENT_LIST_FILE})
-    set_tests_properties(header_${std} PROPERTIES SKIP_REGULAR_EXPRESSION "SKIP:")
-  endforeach()
+  # NAME_<std> for each standard: c_src as C99 and C11, cxx_src as C++11 and
+  # C++17 (the client's header is tested the same way, tests/client).
+  function(simdsse_header_tests name c_src cxx_src)
+    foreach(std c99 c11 c++11 c++17)
+      if(std MATCHES "^c\\+\\+")
+        set(compiler "${CMAKE_CXX_COMPILER}")
+        set(src ${cxx_src})
+      else()
+        set(compiler "${CMAKE_C_COMPILER}")
+        set(src ${c_src})
+      endif()
+      add_test(NAME ${name}_${std} COMMAND ${CMAKE_COMMAND} "-DCOMPILER=${compiler}" -DSTD=${std}
+               -DSRC=${src} -DINCLUDE=${PROJECT_SOURCE_DIR}/include
+               -DOUT=${CMAKE_CURRENT_BINARY_DIR}/${name}_${std}.o
+               -P ${CMAKE_CURRENT_FUNCTION_LIST_FILE})
+      set_tests_properties(${name}_${std} PROPERTIES SKIP_REGULAR_EXPRESSION "SKIP:")
+    endforeach()
+  endfunction()
+  simdsse_header_tests(header ${CMAKE_CURRENT_LIST_DIR}/header.c ${CMAKE_CURRENT_LIST_DIR}/header.cc)
   return()
 endif()
 
@@ -34,6 +40,6 @@ execute_process(COMMAND ${COMPILER} ${flags} -I${INCLUDE} -c ${SRC} -o ${OUT}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message("0 passed, 1 failed")
-  message(FATAL_ERROR "simdsse.h does not compile as ${STD} (${flags}):\n${out}${err}")
+  message(FATAL_ERROR "${SRC} does not compile as ${STD} (${flags}):\n${out}${err}")
 endif()
-message("1 passed, 0 failed: simdsse.h compiles as ${STD} with ${flags}")
+message("1 passed, 0 failed: ${SRC} compiles as ${STD} with ${flags}")
