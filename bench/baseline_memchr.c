@@ -69,8 +69,6 @@ static int dispatch(baseline_parser *p, uint64_t at) {
     ev.id.ptr = p->last_id.len ? p->last_id.ptr : "";
     ev.id.len = p->last_id.len;
     ev.offset = at;
-    ev.retry = 0;
-    ev.has_retry = 0;
     p->data.len = 0;
     p->type.len = 0;
     if (p->on_event) p->on_event(p->user, &ev);
