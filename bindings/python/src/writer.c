@@ -3,11 +3,14 @@
  * SPDX-License-Identifier: MIT
  *
  * Both call the C writer twice: once to size the bytes object, once to fill
- * it. What may be written is the C writer's decision alone; when it refuses
+ * it. A retry is a line of its own (simdsse_format_retry), written before
+ * the event's lines, in the same block. What may be written is the C writer's decision alone; when it refuses
  * an event, the binding only finds out which field it refused, by asking
  * the writer about each field on its own.
  */
 #include "binding.h"
+
+#include <string.h>
 
 /* A str (as UTF-8) or bytes-like value, or None (absent: ptr NULL). */
 typedef struct text_arg {
@@ -67,6 +70,13 @@ static PyObject *refused(const simdsse_event *ev) {
                              "(a line end would inject a field; the standard ignores an id with NUL)");
 }
 
+/* What format_event writes: a retry line (if any), then the event. */
+typedef struct event_arg {
+    simdsse_event ev;
+    uint64_t retry;
+    int has_retry;
+} event_arg;
+
 /* The writer's output for one call, sized first, then filled. */
 typedef simdsse_status (*format_fn)(const void *arg, char *out, size_t cap, size_t *len);
 
@@ -85,7 +95,17 @@ static PyObject *formatted(format_fn fn, const void *arg) {
 }
 
 static simdsse_status event_fn(const void *arg, char *out, size_t cap, size_t *len) {
-    return simdsse_format_event(arg, 0, out, cap, len);
+    const event_arg *e = arg;
+    size_t n = 0;
+    simdsse_status st = SIMDSSE_OK;
+    if (e->has_retry) {
+        st = simdsse_format_retry(e->retry, out, cap, &n);
+        if (st != SIMDSSE_OK && st != SIMDSSE_ERR_BUFFER_TOO_SMALL) return st;
+    }
+    size_t rest = cap > n ? cap - n : 0, m = 0;
+    simdsse_status st2 = simdsse_format_event(&e->ev, 0, rest ? out + n : NULL, rest, &m);
+    *len = n + m;
+    return st2 != SIMDSSE_OK ? st2 : st;
 }
 
 static simdsse_status comment_fn(const void *arg, char *out, size_t cap, size_t *len) {
@@ -112,27 +132,28 @@ PyObject *simdsse_py_format_event(PyObject *self, PyObject *args, PyObject *kwar
         return NULL;
     }
     PyObject *out = NULL;
-    simdsse_event ev = {0};
-    ev.data = d.span;
-    ev.type = t.span;
-    ev.id = i.span;
+    event_arg e;
+    memset(&e, 0, sizeof e);
+    e.ev.data = d.span;
+    e.ev.type = t.span;
+    e.ev.id = i.span;
     if (retry != Py_None) {
-        ev.retry = PyLong_Check(retry) ? PyLong_AsUnsignedLongLong(retry) : 0;
+        e.retry = PyLong_Check(retry) ? PyLong_AsUnsignedLongLong(retry) : 0;
         if (!PyLong_Check(retry) || PyErr_Occurred()) {
             PyErr_Clear();
             field_error("retry", "the reconnection time is an int of milliseconds, >= 0");
             goto done;
         }
-        ev.has_retry = 1;
+        e.has_retry = 1;
     }
     size_t len;
-    simdsse_status st = simdsse_format_event(&ev, 0, NULL, 0, &len);
+    simdsse_status st = simdsse_format_event(&e.ev, 0, NULL, 0, &len);
     if (st == SIMDSSE_ERR_INVALID_FIELD)
-        refused(&ev);
+        refused(&e.ev);
     else if (st != SIMDSSE_OK && st != SIMDSSE_ERR_BUFFER_TOO_SMALL)
         simdsse_py_raise(st, "format_event");
     else
-        out = formatted(event_fn, &ev);
+        out = formatted(event_fn, &e);
 done:
     text_release(&d);
     text_release(&t);

@@ -10,10 +10,11 @@ def test_format_exact_bytes():
     assert simdsse.format_event("hi") == b"data: hi\n\n"
     assert (
         simdsse.format_event("a\nb", event="delta", id="7", retry=1000)
-        == b"event: delta\nid: 7\nretry: 1000\ndata: a\ndata: b\n\n"
+        == b"retry: 1000\nevent: delta\nid: 7\ndata: a\ndata: b\n\n"
     )
     assert simdsse.format_event(b"\xff", event=b"t") == b"event: t\ndata: \xff\n\n"
     assert simdsse.format_event(None, id="5") == b"id: 5\n\n"
+    assert simdsse.format_event(None, retry=0) == b"retry: 0\n\n"
     assert simdsse.format_event("") == b"data: \n\n"
     assert simdsse.format_comment() == b":\n"
     assert simdsse.format_comment(" ping") == b": ping\n"
