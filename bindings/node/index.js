@@ -13,9 +13,14 @@ const ERROR = 4
 const TYPE_SAME = 16
 const ID_SAME = 32
 const TYPE_MESSAGE = 64
+// The value is in the wide string (UTF-16), not the narrow one (ASCII).
+const TEXT_WIDE = 128
+const TYPE_WIDE = 256
+const ID_WIDE = 512
 const SLOTS = 7
 const STATE_COUNT = 0
 const STATE_GENERATION = 1
+const STATE_TEXTS = 3
 // Chunks are handed to the C parser at most this big (bytes, or UTF-16
 // units of a string), so that one chunk's strings always fit in one
 // JavaScript string and a string's UTF-8 copy stays small.
@@ -79,8 +84,10 @@ function createParser(config) {
   let generation = state[STATE_GENERATION]
   let meta = native.meta(handle)
 
-  // The items of the last feed not yet delivered (a callback threw).
-  let text = ''
+  // The items of the last feed not yet delivered (a callback threw), and
+  // the two strings their values are sliced from.
+  let narrow = ''
+  let wide = ''
   let count = 0
   let next = 0
   let delivering = false
@@ -114,7 +121,8 @@ function createParser(config) {
   function deliver() {
     delivering = true
     const m = meta
-    const t = text
+    const tn = narrow
+    const tw = wide
     const end = count
     let i = next
     let ty = type
@@ -126,19 +134,19 @@ function createParser(config) {
         const k = m[p]
         i++
         if ((k & 15) === EVENT) {
-          if (!(k & TYPE_SAME)) ty = k & TYPE_MESSAGE ? undefined : t.slice(m[p + 3], m[p + 4])
+          if (!(k & TYPE_SAME)) ty = k & TYPE_MESSAGE ? undefined : (k & TYPE_WIDE ? tw : tn).slice(m[p + 3], m[p + 4])
           // id: the last event ID; undefined while that is empty, except
           // for the event whose id field emptied it.
           if (!(k & ID_SAME)) {
-            const s = t.slice(m[p + 5], m[p + 6])
+            const s = (k & ID_WIDE ? tw : tn).slice(m[p + 5], m[p + 6])
             ident = s !== '' ? s : lid !== '' ? '' : undefined
             lid = s
           } else if (lid === '') {
             ident = undefined
           }
-          onEvent({id: ident, event: ty, data: t.slice(m[p + 1], m[p + 2])})
+          onEvent({id: ident, event: ty, data: (k & TEXT_WIDE ? tw : tn).slice(m[p + 1], m[p + 2])})
         } else if ((k & 15) === COMMENT) {
-          onComment(t.slice(m[p + 1], m[p + 2]))
+          onComment((k & TEXT_WIDE ? tw : tn).slice(m[p + 1], m[p + 2]))
         } else if ((k & 15) === RETRY) {
           onRetry((m[p + 2] >>> 0) * TWO32 + (m[p + 1] >>> 0))
         } else if (onError) {
@@ -160,7 +168,17 @@ function createParser(config) {
       generation = state[STATE_GENERATION]
       meta = native.meta(handle)
     }
-    text = result
+    const texts = state[STATE_TEXTS]
+    if (texts === 3) {
+      narrow = result[0]
+      wide = result[1]
+    } else if (texts === 2) {
+      narrow = ''
+      wide = result
+    } else {
+      narrow = result
+      wide = ''
+    }
     count = state[STATE_COUNT]
     next = 0
     deliver()

@@ -13,11 +13,13 @@
  *   retry    [3, ms low 32 bits, ms high 32 bits]
  *   error    [4, status, offset low 32 bits, offset high 32 bits]
  *
- * offsets in UTF-16 units of the returned string; flags TYPE_SAME and
- * ID_SAME (the previous event's string, not sliced again) and TYPE_MESSAGE
- * (the type is "message"). A small state Int32Array says how many items
- * there are, the status of the call, and when the item array was replaced
- * by a bigger one. index.js turns all this into eventsource-parser's calls.
+ * offsets in UTF-16 units of the returned strings (the narrow one, or with
+ * a *_WIDE flag the wide one); flags TYPE_SAME and ID_SAME (the previous
+ * event's string, not sliced again) and TYPE_MESSAGE (the type is
+ * "message"). A small state Int32Array says how many items there are, the
+ * status of the call, which strings it returned, and when the item array
+ * was replaced by a bigger one. index.js turns all this into
+ * eventsource-parser's calls.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,11 @@
 
 enum { SLOTS = 7 };
 enum { FLAG_TYPE_SAME = 16, FLAG_ID_SAME = 32, FLAG_TYPE_MESSAGE = 64 };
-enum { STATE_COUNT, STATE_GENERATION, STATE_STATUS, STATE_SLOTS };
+/* Which of the two strings (text.h) a value is in: set for the wide one. */
+enum { FLAG_TEXT_WIDE = 128, FLAG_TYPE_WIDE = 256, FLAG_ID_WIDE = 512 };
+/* STATE_TEXTS: 1 the call returned the narrow string, 2 the wide one, 3
+ * an array of both. */
+enum { STATE_COUNT, STATE_GENERATION, STATE_STATUS, STATE_TEXTS, STATE_SLOTS };
 
 typedef struct node_parser {
     simdsse_parser *parser;
@@ -188,11 +194,15 @@ static int equals(simdsse_span s, const char *lit, size_t n) {
     return s.len == n && memcmp(s.ptr, lit, n) == 0;
 }
 
-static int put(sse_text *t, simdsse_span s, int32_t *r) {
+/* Appends s to the text; its offsets in r[0, 2), and in *flags the bit
+ * `wide` if it went to the wide string. */
+static int put(sse_text *t, simdsse_span s, int32_t *r, int32_t *flags, int32_t wide) {
     size_t a, b;
-    if (sse_text_append(t, s.ptr, s.len, &a, &b) || b > INT32_MAX) return -1;
+    int w;
+    if (sse_text_append(t, s.ptr, s.len, &a, &b, &w) || b > INT32_MAX) return -1;
     r[0] = (int32_t)a;
     r[1] = (int32_t)b;
+    if (w) *flags |= wide;
     return 0;
 }
 
@@ -227,24 +237,24 @@ static int consume(void *ctx, const simdsse_item *it, unsigned flags) {
     r[0] = (int32_t)it->kind;
     switch (it->kind) {
     case SIMDSSE_ITEM_EVENT:
-        bad = put(t, it->event.data, r + 1);
+        bad = put(t, it->event.data, r + 1, r, FLAG_TEXT_WIDE);
         if (flags & SSE_BATCH_TYPE_SAME)
             r[0] |= FLAG_TYPE_SAME;
         else if (equals(it->event.type, "message", 7))
             r[0] |= FLAG_TYPE_MESSAGE;
         else
-            bad |= put(t, it->event.type, r + 3);
+            bad |= put(t, it->event.type, r + 3, r, FLAG_TYPE_WIDE);
         if (flags & SSE_BATCH_ID_SAME)
             r[0] |= FLAG_ID_SAME;
         else
-            bad |= put(t, it->event.id, r + 5);
+            bad |= put(t, it->event.id, r + 5, r, FLAG_ID_WIDE);
         break;
     case SIMDSSE_ITEM_COMMENT: {
         /* As eventsource-parser: one space after the colon is not part of
          * the comment. */
         simdsse_span cm = it->comment;
         if (cm.len && cm.ptr[0] == ' ') cm.ptr++, cm.len--;
-        bad = put(t, cm, r + 1);
+        bad = put(t, cm, r + 1, r, FLAG_TEXT_WIDE);
         break;
     }
     case SIMDSSE_ITEM_RETRY:
@@ -289,12 +299,22 @@ static napi_value run(napi_env env, node_parser *np, const void *data, size_t le
         return s;
     }
     sse_text *t = &np->text;
-    napi_status ns = t->wide ? napi_create_string_utf16(env, t->buf, t->len, &s)
-                             : napi_create_string_latin1(env, t->buf, t->len, &s);
+    napi_value narrow = NULL, wide = NULL;
+    napi_status ns = napi_ok;
+    if (t->nlen || !t->wlen) ns = napi_create_string_latin1(env, (const char *)t->narrow, t->nlen, &narrow);
+    if (ns == napi_ok && t->wlen) ns = napi_create_string_utf16(env, t->wide, t->wlen, &wide);
+    if (ns == napi_ok && narrow && wide) {
+        ns = napi_create_array_with_length(env, 2, &s);
+        if (ns == napi_ok) ns = napi_set_element(env, s, 0, narrow);
+        if (ns == napi_ok) ns = napi_set_element(env, s, 1, wide);
+    } else {
+        s = narrow ? narrow : wide;
+    }
     if (ns != napi_ok) {
         sse_batch_forget(&np->batch);
-        return fail(env, "simdsse: creating the string");
+        return fail(env, "simdsse: creating the strings");
     }
+    np->state[STATE_TEXTS] = (narrow ? 1 : 0) | (wide ? 2 : 0);
     np->state[STATE_COUNT] = (int32_t)c.count;
     return s;
 }
@@ -388,10 +408,11 @@ static napi_value last_event_id(napi_env env, napi_callback_info info) {
     simdsse_span id = simdsse_parser_last_event_id(np->parser);
     sse_text t = {0};
     size_t a, b;
+    int w;
     napi_value v = NULL;
-    if (sse_text_append(&t, id.ptr, id.len, &a, &b)) return throw_status(env, SIMDSSE_ERR_NO_MEMORY);
-    if ((t.wide ? napi_create_string_utf16(env, t.buf, t.len, &v)
-                : napi_create_string_latin1(env, t.buf, t.len, &v)) != napi_ok)
+    if (sse_text_append(&t, id.ptr, id.len, &a, &b, &w)) return throw_status(env, SIMDSSE_ERR_NO_MEMORY);
+    if ((w ? napi_create_string_utf16(env, t.wide, t.wlen, &v)
+           : napi_create_string_latin1(env, (const char *)t.narrow, t.nlen, &v)) != napi_ok)
         v = fail(env, "simdsse: lastEventId");
     sse_text_free(&t);
     return v;

@@ -16,59 +16,64 @@
 #define KEEP_AT_MOST ((size_t)4 << 20)
 
 void sse_text_clear(sse_text *t) {
-    t->len = 0;
-    t->wide = 0;
-    if (t->cap > KEEP_AT_MOST) sse_text_free(t);
+    t->nlen = t->wlen = 0;
+    if (t->ncap + 2 * t->wcap > KEEP_AT_MOST) sse_text_free(t);
 }
 
 void sse_text_free(sse_text *t) {
-    free(t->buf);
+    free(t->narrow);
+    free(t->wide);
     memset(t, 0, sizeof *t);
 }
 
-/* Room for `more` units (2 bytes each: the buffer may turn wide). */
-static int reserve(sse_text *t, size_t more) {
-    if (more > SIZE_MAX / 4 - t->len) return -1;
-    size_t need = t->len + more;
-    if (need <= t->cap) return 0;
-    size_t cap = t->cap ? t->cap : 256;
-    while (cap < need) cap *= 2;
-    void *p = realloc(t->buf, cap * 2);
+/* Room for `more` units after `len` in *buf (of *cap units of `unit`
+ * bytes), and 16 spare for the inline path's overlapping stores. */
+static int reserve(void **buf, size_t *cap, size_t len, size_t more, size_t unit) {
+    if (more > SIZE_MAX / 4 - len - 16) return -1;
+    size_t need = len + more + 16;
+    if (need <= *cap) return 0;
+    size_t n = *cap ? *cap : 256;
+    while (n < need) n *= 2;
+    void *p = realloc(*buf, n * unit);
     if (!p) return -1;
-    t->buf = p;
-    t->cap = cap;
+    *buf = p;
+    *cap = n;
     return 0;
 }
 
-static int ascii(const unsigned char *s, size_t n) {
-    unsigned char acc = 0;
-    for (size_t i = 0; i < n; i++) acc |= s[i]; /* vectorised by the compiler */
-    return acc < 0x80;
-}
-
-/* Latin-1 units become UTF-16 units, in place, from the end. */
-static void widen(sse_text *t) {
-    const uint8_t *src = t->buf;
-    uint16_t *dst = t->buf;
-    for (size_t i = t->len; i-- > 0;) dst[i] = src[i];
-    t->wide = 1;
-}
-
-int sse_text_append_slow(sse_text *t, const char *s, size_t n, size_t *start, size_t *end) {
-    const unsigned char *u = (const unsigned char *)s;
-    if (reserve(t, n)) return -1;
-    *start = t->len;
-    if (!t->wide) {
-        if (ascii(u, n)) {
-            if (n) memcpy((uint8_t *)t->buf + t->len, u, n);
-            t->len += n;
-            *end = t->len;
-            return 0;
-        }
-        widen(t);
+/* Bytes of s[0, n) before the first non-ASCII one. */
+static size_t ascii_prefix(const unsigned char *s, size_t n) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16) {
+        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + i)));
+        if (m) return i + (size_t)__builtin_ctz((unsigned)m);
     }
-    t->len += sse_utf8_to_utf16(u, n, (uint16_t *)t->buf + t->len);
-    *end = t->len;
+#endif
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080u) break;
+    }
+    while (i < n && s[i] < 0x80) i++;
+    return i;
+}
+
+int sse_text_append_slow(sse_text *t, const char *s, size_t n, size_t *start, size_t *end,
+                         int *wide) {
+    const unsigned char *u = (const unsigned char *)s;
+    if (ascii_prefix(u, n) == n) {
+        if (reserve((void **)&t->narrow, &t->ncap, t->nlen, n, 1)) return -1;
+        if (n) memcpy(t->narrow + t->nlen, u, n);
+        *start = t->nlen;
+        *end = t->nlen += n;
+        *wide = 0;
+        return 0;
+    }
+    if (reserve((void **)&t->wide, &t->wcap, t->wlen, n, 2)) return -1;
+    *start = t->wlen;
+    *end = t->wlen += sse_utf8_to_utf16(u, n, t->wide + t->wlen);
+    *wide = 1;
     return 0;
 }
 

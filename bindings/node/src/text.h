@@ -1,18 +1,19 @@
 /*
- * text.h -- one JavaScript string holding every string of a batch.
+ * text.h -- two JavaScript strings holding every string of a batch.
  * SPDX-License-Identifier: MIT
  *
  * Creating a string through N-API costs far more than slicing one in
- * JavaScript, so each feed makes one string: the strings of all its items
+ * JavaScript, so each feed makes at most two: the strings of all its items
  * appended, decoded as a browser decodes the stream, and their offsets in
- * UTF-16 code units, which JavaScript's slice() takes.
+ * UTF-16 code units, which JavaScript's slice() takes. ASCII values go to
+ * the narrow string (one byte a unit, which N-API copies as is), the others
+ * to the wide one (UTF-16): a value of plain JSON is not widened because
+ * the next one holds a CJK character.
  *
- * The text stays one byte per unit (Latin-1, which N-API copies as is)
- * while everything appended is ASCII, and becomes UTF-16 at the first
- * non-ASCII byte. Decoding follows the WHATWG Encoding standard's UTF-8
- * decoder: one U+FFFD per maximal subpart of an invalid sequence. The
- * library's own decoder (src/json.c) writes UTF-8 and is not public, so
- * this one writes UTF-16; test/utf8.test.mjs holds it to TextDecoder.
+ * Decoding follows the WHATWG Encoding standard's UTF-8 decoder: one U+FFFD
+ * per maximal subpart of an invalid sequence. The library's own decoder
+ * (src/json.c) writes UTF-8 and is not public, so this one writes UTF-16;
+ * test/utf8.test.mjs holds it to TextDecoder.
  */
 #ifndef SIMDSSE_NODE_TEXT_H
 #define SIMDSSE_NODE_TEXT_H
@@ -22,26 +23,28 @@
 #include <string.h>
 
 typedef struct sse_text {
-    void *buf;   /* uint8_t (latin1) or uint16_t (wide) units */
-    size_t len;  /* units */
-    size_t cap;  /* units */
-    int wide;
+    uint8_t *narrow;  /* Latin-1 units (all ASCII) */
+    size_t nlen, ncap;
+    uint16_t *wide;   /* UTF-16 units */
+    size_t wlen, wcap;
 } sse_text;
 
-/* Empties the text (keeping its memory; giving it back when it is big). */
+/* Empties both strings (keeping their memory; giving it back when big). */
 void sse_text_clear(sse_text *t);
 
 void sse_text_free(sse_text *t);
 
-/* Appends s[0, n) decoded; stores its [start, end) in units. -1: no memory. */
-int sse_text_append_slow(sse_text *t, const char *s, size_t n, size_t *start, size_t *end);
+/* Appends s[0, n) decoded to the string it belongs in; stores its [start,
+ * end) in units and *wide = which string. -1: no memory. */
+int sse_text_append_slow(sse_text *t, const char *s, size_t n, size_t *start, size_t *end,
+                         int *wide);
 
 /* The same, with short ASCII values (tiny events, ids, types) inline. */
 static inline int sse_text_append(sse_text *t, const char *s, size_t n, size_t *start,
-                                  size_t *end) {
-    if (!t->wide && n <= 16 && t->cap - t->len >= 16) {
+                                  size_t *end, int *wide) {
+    if (n <= 16 && t->ncap - t->nlen >= 16) {
         /* Two overlapping loads cover any length from 4 to 16. */
-        uint8_t *d = (uint8_t *)t->buf + t->len;
+        uint8_t *d = t->narrow + t->nlen;
         uint64_t a = 0, b = 0;
         if (n >= 8) {
             memcpy(&a, s, 8);
@@ -59,12 +62,13 @@ static inline int sse_text_append(sse_text *t, const char *s, size_t n, size_t *
             for (size_t i = 0; i < n; i++) a |= d[i] = (uint8_t)s[i];
         }
         if (!((a | b) & 0x8080808080808080u)) {
-            *start = t->len;
-            *end = t->len += n;
+            *start = t->nlen;
+            *end = t->nlen += n;
+            *wide = 0;
             return 0;
         }
     }
-    return sse_text_append_slow(t, s, n, start, end);
+    return sse_text_append_slow(t, s, n, start, end, wide);
 }
 
 /* UTF-8 bytes to UTF-16 units as the WHATWG decoder does; out holds at

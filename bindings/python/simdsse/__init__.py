@@ -13,7 +13,16 @@ refuses any value that would inject a field.
 `simdsse.httpx.connect_sse` reads an httpx streamed response.
 """
 
-from ._core import (
+try:
+    from ._core import Parser as _probe  # noqa: F401
+except ImportError as err:  # the source tree, not a build
+    raise ImportError(
+        "simdsse: the C extension simdsse._core is not built here; install the package "
+        "(pip install --no-build-isolation ./bindings/python) or put a CMake build's "
+        "build/bindings/python first on sys.path"
+    ) from err
+
+from ._core import (  # noqa: E402
     Diagnostic,
     Error,
     Event,
