@@ -17,8 +17,11 @@ import fs from 'fs'
 import os from 'os'
 import path from 'path'
 import {fileURLToPath} from 'url'
+import {createRequire} from 'module'
 import {createParser as espCreate} from 'eventsource-parser'
 import {createParser} from 'simdsse'
+
+const native = createRequire(import.meta.url)('./native.js')
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
@@ -130,4 +133,24 @@ for (const shape of shapes) {
       `${shape.padEnd(6)} ${input.padEnd(7)} ${fmt(te)}   ${fmt(ts)}   ${(te / ts).toFixed(2)}x  (${best.toFixed(2)}x)  ${bound}`,
     )
   }
+}
+
+// What an N-API call and an N-API string cost: a binding that made one
+// call, or one string, per event could not run faster than this.
+{
+  const h = native.create({events: true})
+  const one = new TextEncoder().encode('data: 1\n\n')
+  const per = (fn, n = 1e6) => {
+    let best = Infinity
+    for (let r = 0; r < 5; r++) {
+      const t = process.hrtime.bigint()
+      for (let i = 0; i < n; i++) fn()
+      best = Math.min(best, Number(process.hrtime.bigint() - t) / n)
+    }
+    return best.toFixed(0)
+  }
+  console.log(
+    `# N-API: a call ${per(() => native.retry(h))} ns, a call making a string ` +
+      `${per(() => native.kernel(h))} ns, a feed of one tiny event ${per(() => native.feedBytes(h, one))} ns`,
+  )
 }
