@@ -2,10 +2,10 @@
  * parser.c -- simdsse.Parser: a streaming parser fed bytes, giving Events.
  * SPDX-License-Identifier: MIT
  *
- * feed() runs in two steps (see bindings/common/batch.h): the C parser
- * takes the whole chunk and its items are collected, with the GIL released
- * for large chunks; then the Events are built, reusing the previous event's
- * type and id strings when the bytes are the same.
+ * feed() builds Events as the C parser hands its items out; for a large
+ * chunk it runs in two steps (see bindings/common/batch.h): the items are
+ * collected with the GIL released, then the Events built. Either way the
+ * previous event's type and id strings are reused when the bytes repeat.
  */
 #include "binding.h"
 
@@ -126,97 +126,114 @@ static PyObject *field(PyObject **prev, int same, simdsse_span s) {
     return *prev;
 }
 
-/* Builds the events of the collected batch; NULL with an exception set. A
- * limit error raises LimitError carrying every event of the chunk. */
-static PyObject *build(ParserObject *self) {
-    const sse_batch *b = &self->batch;
-    Py_ssize_t n = 0;
-    for (size_t i = 0; i < b->count; i++) n += b->items[i].kind == SIMDSSE_ITEM_EVENT;
-    PyObject *events = PyList_New(n);
-    PyObject *errors = NULL;
-    if (!events) goto fail;
-    Py_ssize_t k = 0;
-    for (size_t i = 0; i < b->count; i++) {
-        const sse_batch_item *it = &b->items[i];
-        switch (it->kind) {
-        case SIMDSSE_ITEM_EVENT: {
-            PyObject *retry = self->retry ? self->retry : Py_None;
-            if (!self->retry) Py_INCREF(Py_None);
-            self->retry = NULL;
-            PyObject *ev = simdsse_py_event(field(&self->type, it->flags & SSE_BATCH_TYPE_SAME, it->type),
-                                            simdsse_py_decode(it->text),
-                                            field(&self->id, it->flags & SSE_BATCH_ID_SAME, it->id),
-                                            retry);
-            if (!ev) goto fail;
-            PyList_SET_ITEM(events, k++, ev);
-            break;
-        }
-        case SIMDSSE_ITEM_RETRY:
-            Py_XSETREF(self->retry, PyLong_FromUnsignedLongLong(it->number));
-            if (!self->retry) goto fail;
-            break;
-        case SIMDSSE_ITEM_ERROR: {
-            if (!errors && !(errors = PyList_New(0))) goto fail;
-            PyObject *e = simdsse_py_limit_error(it->status, it->number, k);
-            if (!e || PyList_Append(errors, e)) {
-                Py_XDECREF(e);
-                goto fail;
-            }
-            Py_DECREF(e);
-            break;
-        }
-        default:
-            break;
-        }
+/* What one feed has made so far: its events and its limit errors. */
+typedef struct output {
+    ParserObject *self;
+    PyObject *events; /* list */
+    PyObject *errors; /* list, or NULL while there is none */
+} output;
+
+/* Adds one item (its spans valid during the call); -1 with an exception. */
+static int add(output *o, simdsse_item_kind kind, unsigned flags, simdsse_span text,
+               simdsse_span type, simdsse_span id, uint64_t number, simdsse_status status) {
+    ParserObject *self = o->self;
+    switch (kind) {
+    case SIMDSSE_ITEM_EVENT: {
+        PyObject *retry = self->retry ? self->retry : Py_None;
+        if (!self->retry) Py_INCREF(Py_None);
+        self->retry = NULL;
+        PyObject *ev = simdsse_py_event(field(&self->type, flags & SSE_BATCH_TYPE_SAME, type),
+                                        simdsse_py_decode(text),
+                                        field(&self->id, flags & SSE_BATCH_ID_SAME, id), retry);
+        if (!ev) return -1;
+        int r = PyList_Append(o->events, ev);
+        Py_DECREF(ev);
+        return r;
     }
-    if (!errors) return events;
-    /* Every error carries the chunk's events (nothing is lost: the parser
-     * went on) and the list of errors; the first one is raised. */
-    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(errors); i++) {
-        PyObject *e = PyList_GET_ITEM(errors, i);
-        if (PyObject_SetAttrString(e, "events", events) ||
-            PyObject_SetAttrString(e, "errors", errors))
-            goto fail;
+    case SIMDSSE_ITEM_RETRY:
+        Py_XSETREF(self->retry, PyLong_FromUnsignedLongLong(number));
+        return self->retry ? 0 : -1;
+    case SIMDSSE_ITEM_ERROR: {
+        if (!o->errors && !(o->errors = PyList_New(0))) return -1;
+        PyObject *e = simdsse_py_limit_error(status, number, PyList_GET_SIZE(o->events));
+        int r = e ? PyList_Append(o->errors, e) : -1;
+        Py_XDECREF(e);
+        return r;
     }
-    PyObject *first = PyList_GET_ITEM(errors, 0);
-    PyErr_SetObject(Simdsse_LimitError, first);
+    default:
+        return 0;
+    }
+}
+
+/* sse_batch_pull's function: the item straight to Python (GIL held). */
+static int add_now(void *ctx, const simdsse_item *it, unsigned flags) {
+    const simdsse_event *ev = &it->event;
+    if (it->kind == SIMDSSE_ITEM_EVENT) return add(ctx, it->kind, flags, ev->data, ev->type, ev->id, 0, 0);
+    if (it->kind == SIMDSSE_ITEM_RETRY) return add(ctx, it->kind, 0, ev->data, ev->type, ev->id, it->retry, 0);
+    return add(ctx, it->kind, 0, ev->data, ev->type, ev->id, it->error.offset, it->error.status);
+}
+
+/* The events of the feed, or NULL with the exception: a limit error raises
+ * LimitError carrying every event of the chunk (nothing is lost: the parser
+ * went on) and the list of its errors; the first one is raised. */
+static PyObject *result(output *o) {
+    if (!o->errors) return o->events;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(o->errors); i++) {
+        PyObject *e = PyList_GET_ITEM(o->errors, i);
+        if (PyObject_SetAttrString(e, "events", o->events) ||
+            PyObject_SetAttrString(e, "errors", o->errors))
+            goto done;
+    }
+    PyErr_SetObject(Simdsse_LimitError, PyList_GET_ITEM(o->errors, 0));
+done:
     /* The errors list refers to each error, each error to the list: a cycle
      * the collector frees once the exception is dropped. */
-    Py_DECREF(errors);
-    Py_DECREF(events);
+    Py_DECREF(o->errors);
+    Py_DECREF(o->events);
     return NULL;
-fail:
-    /* Strings remembered may not match what the batch remembered. */
-    sse_batch_forget(&self->batch);
-    Py_CLEAR(self->type);
-    Py_CLEAR(self->id);
-    Py_XDECREF(errors);
-    Py_XDECREF(events);
-    return NULL;
+}
+
+/* A failure while building: nothing of the feed is given out (the stream
+ * is not whole any more, or memory ran out), and the strings remembered
+ * may not match what the batch remembered. */
+static void drop(output *o) {
+    sse_batch_forget(&o->self->batch);
+    Py_CLEAR(o->self->type);
+    Py_CLEAR(o->self->id);
+    Py_XDECREF(o->errors);
+    Py_XDECREF(o->events);
 }
 
 static PyObject *parser_feed(ParserObject *self, PyObject *arg) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE)) return NULL;
-    if (claim(self, "feed")) {
+    output o = {self, PyList_New(0), NULL};
+    if (!o.events || claim(self, "feed")) {
+        Py_XDECREF(o.events);
         PyBuffer_Release(&view);
         return NULL;
     }
     simdsse_status st;
     if (view.len >= SIMDSSE_PY_NOGIL_BYTES) {
+        /* Collected without the GIL, then built. */
         Py_BEGIN_ALLOW_THREADS
         st = sse_batch_run(&self->batch, self->parser, view.buf, (size_t)view.len);
         Py_END_ALLOW_THREADS
+        for (size_t i = 0; st == SIMDSSE_OK && i < self->batch.count; i++) {
+            const sse_batch_item *it = &self->batch.items[i];
+            if (add(&o, it->kind, it->flags, it->text, it->type, it->id, it->number, it->status))
+                st = SIMDSSE_ERR_NO_MEMORY;
+        }
     } else {
-        st = sse_batch_run(&self->batch, self->parser, view.buf, (size_t)view.len);
+        /* Built as the parser hands items out: no copy of any span. */
+        st = sse_batch_pull(&self->batch, self->parser, view.buf, (size_t)view.len, add_now, &o);
     }
     PyObject *events = NULL;
     if (st == SIMDSSE_OK) {
-        events = build(self);
+        events = result(&o);
     } else {
-        /* Nothing collected before the failure is given out: the caller
-         * must reset, and the stream is no longer whole anyway. */
-        simdsse_py_raise(st, "Parser.feed");
+        if (!PyErr_Occurred()) simdsse_py_raise(st, "Parser.feed");
+        drop(&o);
     }
     self->busy = 0;
     PyBuffer_Release(&view); /* spans pointed into it until now */
