@@ -134,10 +134,10 @@ static inline simdsse_status sse_batch_pull(sse_batch *b, simdsse_parser *parser
                                             const void *data, size_t len, sse_batch_fn fn,
                                             void *ctx) {
     simdsse_status st = simdsse_parser_push(parser, len ? data : "", len);
-    while (st == SIMDSSE_OK) {
-        const simdsse_item *it;
-        st = simdsse_parser_next(parser, &it);
-        if (st != SIMDSSE_OK) break;
+    if (st != SIMDSSE_OK) return st;
+    const simdsse_item *it;
+    int failed = 0;
+    SIMDSSE_PARSER_FOREACH(parser, it, st) {
         if (!(b->kinds & SSE_BATCH_KEEP(it->kind))) continue;
         unsigned flags = 0;
         if (it->kind == SIMDSSE_ITEM_EVENT) {
@@ -145,12 +145,15 @@ static inline simdsse_status sse_batch_pull(sse_batch *b, simdsse_parser *parser
             if (sse_seen_same(&b->id, it->event.id)) flags |= SSE_BATCH_ID_SAME;
         }
         if (fn(ctx, it, flags)) {
-            /* The parser has moved past this item: it is lost, so the
-             * parser's stream is no longer whole. Make that explicit. */
-            simdsse_parser_reset(parser);
-            st = SIMDSSE_ERR_NO_MEMORY;
+            failed = 1;
             break;
         }
+    }
+    if (failed) {
+        /* The parser has moved past this item: it is lost, so the parser's
+         * stream is no longer whole. Make that explicit. */
+        simdsse_parser_reset(parser);
+        return SIMDSSE_ERR_NO_MEMORY;
     }
     return st == SIMDSSE_NEED_INPUT ? SIMDSSE_OK : st;
 }
