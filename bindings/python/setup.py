@@ -41,9 +41,12 @@ class BuildWithCore(build_ext):
             "-DSIMDSSE_BUILD_BENCH=OFF", "-DSIMDSSE_BUILD_EXAMPLES=OFF",
             "-DSIMDSSE_BUILD_BINDINGS=OFF",
         ]
-        subprocess.check_call(configure, stdout=subprocess.DEVNULL)
         jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL", "2")
-        subprocess.check_call(["cmake", "--build", str(core), "--target", "simdsse", "-j", jobs])
+        try:
+            subprocess.check_call(configure, stdout=subprocess.DEVNULL)
+            subprocess.check_call(["cmake", "--build", str(core), "--target", "simdsse", "-j", jobs])
+        except FileNotFoundError:
+            raise SystemExit("simdsse: cmake not found; the build needs CMake >= 3.20 and a C compiler")
         lib = core / "src" / "libsimdsse.a"
         for ext in self.extensions:
             ext.extra_objects = [str(lib)]

@@ -13,7 +13,14 @@ const core = path.join(here, 'build-core')
 
 function run(cmd, args) {
   console.log(`simdsse: ${cmd} ${args.join(' ')}`)
-  execFileSync(cmd, args, {stdio: 'inherit', cwd: here})
+  try {
+    execFileSync(cmd, args, {stdio: 'inherit', cwd: here})
+  } catch (err) {
+    if (err.code === 'ENOENT') {
+      console.error(`simdsse: ${cmd} not found; the build needs CMake >= 3.20 and a C compiler`)
+    }
+    process.exit(1)
+  }
 }
 
 if (!fs.existsSync(path.join(root, 'include', 'simdsse.h'))) {
