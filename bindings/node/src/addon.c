@@ -129,7 +129,7 @@ static int size_option(napi_env env, napi_value options, const char *name, size_
         napi_throw_range_error(env, NULL, msg);
         return -1;
     }
-    *out = d >= 18446744073709551616.0 ? SIZE_MAX : (size_t)d;
+    *out = d >= (double)SIZE_MAX ? SIZE_MAX : (size_t)d;
     return 0;
 }
 

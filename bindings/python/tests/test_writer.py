@@ -72,6 +72,9 @@ def test_round_trip():
         want_data = data.replace("\r\n", "\n").replace("\r", "\n")
         expected.append((event or "message", want_data, last_id, retry))
     stream = b"".join(written)
+    # Whole, it is parsed without the GIL (items collected, then built);
+    # in pieces, with it (items built as they come): both paths, the same.
+    assert len(stream) >= simdsse._core.NOGIL_BYTES
     for size in (0, 1, 17, 4096):
         p = simdsse.Parser()
         got = []
