@@ -56,8 +56,8 @@ static int parser_init(ParserObject *self, PyObject *args, PyObject *kwargs) {
         size_arg(id, "max_id_length", &o.max_id_length))
         return -1;
     if (retry) {
-        o.initial_retry_ms = PyLong_Check(retry) ? PyLong_AsUnsignedLongLong(retry) : (uint64_t)-1;
-        if (o.initial_retry_ms == (uint64_t)-1) {
+        o.initial_retry_ms = PyLong_Check(retry) ? PyLong_AsUnsignedLongLong(retry) : 0;
+        if (!PyLong_Check(retry) || PyErr_Occurred()) {
             PyErr_Clear();
             PyErr_Format(PyExc_ValueError, "Parser: initial_retry_ms must be an int >= 0, not %R",
                          retry);

@@ -118,6 +118,10 @@ def test_no_limit_and_bad_limits():
             simdsse.Parser(max_line_length=bad)
     with pytest.raises(ValueError):
         simdsse.Parser(kernel="no-such-kernel")
+    assert simdsse.Parser(initial_retry_ms=2**64 - 1).retry == 2**64 - 1
+    for bad in (-1, 2**64, "5"):
+        with pytest.raises(ValueError):
+            simdsse.Parser(initial_retry_ms=bad)
     with pytest.raises(TypeError):
         simdsse.Parser(16)
     with pytest.raises(TypeError):
