@@ -1,9 +1,25 @@
 # pull_cli.cmake -- `ssecat --pull` (the pull API) prints exactly what
 # `ssecat` (the callbacks) prints, on the sample and on every conformance
-# stream, whole and in small chunks, in the default and the JSON format.
+# stream (every tenth under an emulator), whole and in small chunks, in the
+# default and the JSON format.
 #   cmake -DSSECAT=path -DSRC=source-dir -P pull_cli.cmake
 set(SSECAT ${EMULATOR} ${SSECAT}) # qemu-user, valgrind or nothing
 file(GLOB cases ${SRC}/tests/conformance/cases/*.sse)
+set(want 900)
+if(EMULATOR)
+  # Under valgrind or qemu-user each run takes a second or more: every
+  # tenth stream then (test_pull runs the pull paths themselves under it).
+  set(every 0)
+  set(kept "")
+  foreach(f IN LISTS cases)
+    math(EXPR every "(${every} + 1) % 10")
+    if(every EQUAL 1)
+      list(APPEND kept ${f})
+    endif()
+  endforeach()
+  set(cases ${kept})
+  set(want 90)
+endif()
 list(APPEND cases ${SRC}/corpus/sample.sse)
 set(failures 0)
 set(passes 0)
@@ -22,6 +38,6 @@ foreach(f IN LISTS cases)
   endforeach()
 endforeach()
 message("${passes} passed, ${failures} failed")
-if(failures OR passes LESS 900)
+if(failures OR passes LESS want)
   message(FATAL_ERROR "ssecat --pull differs from ssecat")
 endif()
