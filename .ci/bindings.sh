@@ -3,11 +3,12 @@
 # way README.md says, then through ctest:
 #   1. Debian's python3 and its packages; node and npm if the machine has none
 #      (Debian's nodejs, npm and libnode-dev: Node's headers);
-#   2. pip install --no-build-isolation ./bindings/python into a venv, pytest
-#      against the installed package;
-#   3. npm install ./bindings/node into a scratch project (require and
-#      import), then npm install in bindings/node (eventsource-parser from the
-#      npm registry, the only download) and npm test;
+#   2. in a clean copy of the tree, the install commands of README.md's
+#      "Bindings" section, run as written (pip install into a venv, npm
+#      install ./bindings/node), then pytest against the installed package,
+#      require('simdsse') and import 'simdsse';
+#   3. npm install in bindings/node (eventsource-parser from the npm
+#      registry, the only download) and npm test;
 #   4. a CMake build whose ctest runs python_bindings, node_bindings and
 #      ssecat_man, which must pass, not skip;
 #   5. both benchmarks once on small corpora (they run, their figures are not
@@ -28,19 +29,25 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 fi
 echo "python: $(/usr/bin/python3 --version), node $(node --version), npm $(npm --version)"
 
-echo "--- Python: pip install into a venv, pytest"
-/usr/bin/python3 -m venv --system-site-packages "$work/venv"
-timeout 600 "$work/venv/bin/pip" install -q --no-build-isolation ./bindings/python
-# From the repository root: the source tree's simdsse/ is not on sys.path.
-timeout 600 "$work/venv/bin/python" -m pytest -q -p no:cacheprovider bindings/python/tests
-"$work/venv/bin/python" -c 'import simdsse, simdsse.httpx; print("imported", simdsse.__file__)'
+# A clean copy: the files git tracks or would track, as they are now.
+copy="$work/checkout"
+mkdir "$copy"
+git ls-files -z -co --exclude-standard | xargs -0 cp --parents -t "$copy"
 
-echo "--- Node: npm install into a project, require and import"
-mkdir "$work/project"
+echo "--- README.md's install commands, as written, in a clean copy"
+cmds=$(awk '/^## Bindings/{b=1} b && /^```sh$/{s=1; next} s && /^```$/{exit} s' README.md)
+[ -n "$cmds" ] || { echo "no install commands in README.md's Bindings section"; exit 1; }
+echo "$cmds"
+(cd "$copy" && timeout 900 bash -euo pipefail -c "$cmds")
+
+echo "--- Python: pytest against the installed package"
+# From the copy's root: the source tree's simdsse/ is not on sys.path.
+(cd "$copy" && timeout 600 venv/bin/python -m pytest -q -p no:cacheprovider bindings/python/tests)
+(cd "$copy" && venv/bin/python -c 'import simdsse, simdsse.httpx; print("imported", simdsse.__file__)')
+
+echo "--- Node: require and import the installed package"
 (
-  cd "$work/project"
-  npm init -y >/dev/null
-  timeout 600 npm install --no-audit --no-fund "$repo/bindings/node"
+  cd "$copy"
   node -e "const {createParser} = require('simdsse'); let n = 0;
            createParser({onEvent: () => n++}).feed('data: 1\n\n'); if (n !== 1) process.exit(1)"
   node --input-type=module -e "import {createParser} from 'simdsse';
@@ -50,7 +57,7 @@ mkdir "$work/project"
 )
 echo "--- Node: npm test, with eventsource-parser to compare against"
 (
-  cd bindings/node
+  cd "$copy/bindings/node"
   timeout 600 npm install --no-audit --no-fund
   timeout 600 npm test
 )
@@ -68,7 +75,7 @@ echo "--- benchmarks, once, small"
 PYTHONPATH="$work/build/bindings/python" timeout 600 /usr/bin/python3 bindings/python/bench.py \
   --ssegen "$work/build/ssegen" --size 256K --rounds 1
 (
-  cd bindings/node
+  cd "$copy/bindings/node" # where npm install put eventsource-parser
   SIMDSSE_NODE_ADDON="$work/build/bindings/node/simdsse.node" timeout 600 node bench.mjs \
     --ssegen "$work/build/ssegen" --size 256K --rounds 1
 )
