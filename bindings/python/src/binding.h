@@ -1,0 +1,53 @@
+/*
+ * binding.h -- what the files of the Python extension (simdsse._core) share.
+ * SPDX-License-Identifier: MIT
+ *
+ * The extension is a thin shim over the public C API: parsing, writing,
+ * validating and the browser's UTF-8 decoding rules are the library's and
+ * CPython's (PyUnicode_DecodeUTF8 with "replace" substitutes U+FFFD per
+ * maximal subpart, which is what the WHATWG decoder does; the conformance
+ * tests hold it to the browser's output).
+ */
+#ifndef SIMDSSE_PYTHON_BINDING_H
+#define SIMDSSE_PYTHON_BINDING_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "simdsse.h"
+
+/* Chunks at least this long are parsed with the GIL released. Below it,
+ * releasing and taking back the GIL costs more than the parse. */
+#define SIMDSSE_PY_NOGIL_BYTES ((Py_ssize_t)64 << 10)
+
+/* Types and exceptions, created once by the module's init. */
+extern PyTypeObject SimdsseEvent_Type;
+extern PyTypeObject SimdsseParser_Type;
+extern PyObject *Simdsse_Error;      /* simdsse.Error(Exception) */
+extern PyObject *Simdsse_LimitError; /* simdsse.LimitError(simdsse.Error) */
+extern PyObject *Simdsse_FieldError; /* simdsse.FieldError(simdsse.Error, ValueError) */
+
+/* Builds an Event, stealing the four references (NULL for any: failure,
+ * and the others are released). */
+PyObject *simdsse_py_event(PyObject *type, PyObject *data, PyObject *id, PyObject *retry);
+
+/* Browser decoding of bytes to str (U+FFFD for invalid UTF-8). */
+static inline PyObject *simdsse_py_decode(simdsse_span s) {
+    return PyUnicode_DecodeUTF8(s.ptr, (Py_ssize_t)s.len, "replace");
+}
+
+/* Raises the exception that fits a status that is not a limit error and
+ * returns NULL. */
+PyObject *simdsse_py_raise(simdsse_status status, const char *what);
+
+/* A LimitError for one limit error (not raised): message, .code, .status,
+ * .limit, .offset and .index (events of the same feed before it). */
+PyObject *simdsse_py_limit_error(simdsse_status status, uint64_t offset, Py_ssize_t index);
+
+/* Module functions defined in their own files. */
+PyObject *simdsse_py_format_event(PyObject *self, PyObject *args, PyObject *kwargs);
+PyObject *simdsse_py_format_comment(PyObject *self, PyObject *args, PyObject *kwargs);
+PyObject *simdsse_py_validate(PyObject *self, PyObject *args, PyObject *kwargs);
+int simdsse_py_validate_init(PyObject *module);
+
+#endif /* SIMDSSE_PYTHON_BINDING_H */
