@@ -16,7 +16,7 @@
  * --port 0, an ephemeral port); a log goes to standard error.
  *
  * One connection at a time, blocking sockets, libc and simdsse only: this
- * shows the protocol, not how to serve many clients (use an event loop).
+ * shows the protocol, not how to serve many clients: hub.c does that.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -145,7 +145,7 @@ static uint64_t resume_after(const request *rq, uint64_t events) {
  * data holding CRLF and a lone CR, which the format cannot carry: the
  * writer splits there too, so the client reads both back as LF. */
 enum { ID_CAP = 24, DATA_CAP = 128 };
-static void make_event(uint64_t id, char idbuf[ID_CAP], char databuf[DATA_CAP], simdsse_fields *ev) {
+static void make_event(uint64_t id, char idbuf[ID_CAP], char databuf[DATA_CAP], simdsse_event *ev) {
     int idlen = snprintf(idbuf, ID_CAP, "%" PRIu64, id);
     size_t cap = DATA_CAP;
     int dlen;
@@ -202,7 +202,7 @@ static void serve(int fd, const config *cfg, simdsse_writer *w) {
      * it and dispatches nothing. Then a comment, which clients ignore:
      * servers send them as heartbeats so that idle proxies keep the
      * connection open (here: once, before the first event). */
-    simdsse_fields hello = {0};
+    simdsse_event hello = {0};
     hello.retry = cfg->retry_ms;
     hello.has_retry = 1;
     static const char heartbeat[] = " heartbeat";
@@ -219,7 +219,7 @@ static void serve(int fd, const config *cfg, simdsse_writer *w) {
     if (last > cfg->events) last = cfg->events;
     for (uint64_t id = after + 1; id <= last; id++) {
         char idbuf[ID_CAP], databuf[DATA_CAP];
-        simdsse_fields ev;
+        simdsse_event ev;
         make_event(id, idbuf, databuf, &ev);
         /* Strict flags (0): a type or id holding CR, LF (or NUL, for an id)
          * would be refused with SIMDSSE_ERR_INVALID_FIELD, never written. */
