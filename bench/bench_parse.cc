@@ -11,8 +11,9 @@
  *   CHUNK      1K, 16K, 64K: the stream fed in pieces of that size, as reads
  *              from a socket arrive; whole: one feed;
  *   CONTENDER  each kernel compiled in that this CPU runs ("scalar" is the
- *              portable SWAR reference), through the public API, and
- *              "memchr", bench/baseline_memchr.c.
+ *              portable SWAR reference), through the callbacks; the same
+ *              kernel through the pull API (push, next), "KERNEL-pull";
+ *              and "memchr", bench/baseline_memchr.c.
  * bytes_per_second is input bytes; `events` is dispatched events per
  * second. Every contender must dispatch the same events as the scalar
  * kernel (type, data, id and offset) on every corpus, checked at start-up:
@@ -84,6 +85,15 @@ int count_event(void *user, const simdsse_event *ev) {
     return 0;
 }
 
+/* count_event, for the pull API. */
+struct tally_sink {
+    tally &t;
+    void take(const simdsse_event *ev) {
+        t.events++;
+        t.data_bytes += ev->data.len;
+    }
+};
+
 /* FNV-1a over every event's fields, to compare contenders. */
 struct digest {
     uint64_t h = 0xcbf29ce484222325ull;
@@ -108,13 +118,42 @@ int digest_event(void *user, const simdsse_event *ev) {
     return 0;
 }
 
+struct digest_sink {
+    digest &d;
+    void take(const simdsse_event *ev) { digest_event(&d, ev); }
+};
+
 /* MARK: - One pass over a corpus */
 
+/* Through the callbacks. */
 bool simdsse_pass(simdsse_parser *p, const corpus &c, size_t chunk) {
     size_t step = chunk ? chunk : c.len;
     for (size_t at = 0; at < c.len; at += step) {
         size_t n = c.len - at < step ? c.len - at : step;
         if (simdsse_parser_feed(p, c.buf + at, n, nullptr) != SIMDSSE_OK) return false;
+    }
+    simdsse_parser_finish(p);
+    simdsse_parser_reset(p);
+    return true;
+}
+
+/* Through the pull API: the consumer does what count_event does, or
+ * digest_event, inline. */
+template <typename Sink>
+bool pull_pass(simdsse_parser *p, const corpus &c, size_t chunk, Sink &sink) {
+    size_t step = chunk ? chunk : c.len;
+    for (size_t at = 0; at < c.len; at += step) {
+        size_t n = c.len - at < step ? c.len - at : step;
+        if (simdsse_parser_push(p, c.buf + at, n) != SIMDSSE_OK) return false;
+        const simdsse_item *it;
+        simdsse_status st;
+        while ((st = simdsse_parser_next(p, &it)) == SIMDSSE_OK) {
+            if (it->kind == SIMDSSE_ITEM_EVENT)
+                sink.take(&it->event);
+            else if (it->kind == SIMDSSE_ITEM_ERROR)
+                return false;
+        }
+        if (st != SIMDSSE_NEED_INPUT) return false;
     }
     simdsse_parser_finish(p);
     simdsse_parser_reset(p);
@@ -131,14 +170,15 @@ bool memchr_pass(baseline_parser *p, const corpus &c, size_t chunk) {
     return true;
 }
 
+/* cb NULL: for the pull API. */
 simdsse_parser *make_parser(const char *kernel, int (*cb)(void *, const simdsse_event *),
                             void *user) {
-    simdsse_options opt;
-    simdsse_options_init(&opt);
+    simdsse_parser_options opt;
+    simdsse_parser_options_init(&opt);
     opt.kernel = kernel;
-    simdsse_callbacks callbacks{};
-    callbacks.on_event = cb;
-    return simdsse_parser_create(&callbacks, user, &opt);
+    opt.on_event = cb;
+    opt.user = user;
+    return simdsse_parser_create(&opt, nullptr);
 }
 
 /* MARK: - Benchmarks */
@@ -162,6 +202,26 @@ void bench_simdsse(benchmark::State &state, corpus_shape shape, size_t size, siz
     }
     for (auto _ : state) {
         if (!simdsse_pass(p, *c, chunk)) {
+            state.SkipWithError("parse error");
+            break;
+        }
+    }
+    report(state, *c, t);
+    simdsse_parser_destroy(p);
+}
+
+void bench_pull(benchmark::State &state, corpus_shape shape, size_t size, size_t chunk,
+                const char *kernel) {
+    const corpus *c = get(shape, size);
+    tally t;
+    tally_sink sink{t};
+    simdsse_parser *p = c ? make_parser(kernel, nullptr, nullptr) : nullptr;
+    if (!p) {
+        state.SkipWithError("out of memory");
+        return;
+    }
+    for (auto _ : state) {
+        if (!pull_pass(p, *c, chunk, sink)) {
             state.SkipWithError("parse error");
             break;
         }
@@ -213,9 +273,12 @@ void register_all(bool with_dram) {
                 if (size == kDram && chunk != (64 << 10)) continue; /* one way to stream */
                 std::string base = std::string("parse/") + corpus_shape_name(shape) + "/" +
                                    size_name(size) + "/" + size_name(chunk) + "/";
-                for (const char *k : kernels())
+                for (const char *k : kernels()) {
                     benchmark::RegisterBenchmark((base + k).c_str(), bench_simdsse, shape, size,
                                                  chunk, k);
+                    benchmark::RegisterBenchmark((base + k + "-pull").c_str(), bench_pull, shape,
+                                                 size, chunk, k);
+                }
                 benchmark::RegisterBenchmark((base + "memchr").c_str(), bench_memchr, shape, size,
                                              chunk);
             }
@@ -253,17 +316,28 @@ bool contenders_agree() {
                 ok = false;
             }
             simdsse_parser_destroy(ref);
-            std::vector<const char *> names = kernels();
+            std::vector<std::string> names;
+            for (const char *k : kernels()) {
+                names.push_back(k);
+                names.push_back(std::string(k) + "-pull");
+            }
             names.push_back("memchr");
-            for (const char *k : names) {
+            for (const std::string &name : names) {
+                const char *k = name.c_str();
                 for (size_t chunk : chunks) {
                     digest got;
                     bool fed;
-                    if (strcmp(k, "memchr") == 0) {
+                    if (name == "memchr") {
                         baseline_parser b;
                         baseline_init(&b, digest_event, &got);
                         fed = memchr_pass(&b, *c, chunk);
                         baseline_free(&b);
+                    } else if (name.size() > 5 && name.compare(name.size() - 5, 5, "-pull") == 0) {
+                        std::string kernel = name.substr(0, name.size() - 5);
+                        digest_sink sink{got};
+                        simdsse_parser *p = make_parser(kernel.c_str(), nullptr, nullptr);
+                        fed = p && pull_pass(p, *c, chunk, sink);
+                        simdsse_parser_destroy(p);
                     } else {
                         simdsse_parser *p = make_parser(k, digest_event, &got);
                         fed = p && simdsse_pass(p, *c, chunk);

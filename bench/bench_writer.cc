@@ -24,7 +24,7 @@ namespace {
 
 struct corpus {
     std::vector<std::string> type, data, id; /* owners of the bytes */
-    std::vector<simdsse_fields> events;
+    std::vector<simdsse_event> events;
     size_t out_bytes = 0; /* output for one pass over `events` */
 };
 
@@ -39,13 +39,13 @@ simdsse_span span(const std::string &s) { return simdsse_span{s.data(), s.size()
 
 void finish(corpus &c) {
     for (size_t i = 0; i < c.data.size(); i++) {
-        simdsse_fields f{};
+        simdsse_event f{};
         f.type = span(c.type[i]);
         f.data = span(c.data[i]);
         f.id = span(c.id[i]);
         c.events.push_back(f);
         size_t n = 0;
-        simdsse_event_size(&f, 0, &n);
+        simdsse_format_event(&f, 0, nullptr, 0, &n); /* the size it needs */
         c.out_bytes += n;
     }
 }
@@ -99,7 +99,7 @@ const corpus &big() {
 /* What a first writer looks like: check and copy a byte at a time. The
  * buffer is sized for the worst case up front, so it does no more work
  * than the bytes need. Returns bytes written, or 0 for a refused value. */
-size_t naive_write(const simdsse_fields &e, char *out) {
+size_t naive_write(const simdsse_event &e, char *out) {
     char *p = out;
     auto field = [&p](const char *name, simdsse_span v, bool no_nul) {
         for (size_t i = 0; name[i]; i++) *p++ = name[i];
@@ -141,8 +141,8 @@ void report(benchmark::State &state, const corpus &c) {
 /* Appends a pass over the corpus to a writer, then clears it, as a server
  * does when it hands the output to the socket. */
 void writer_case(benchmark::State &state, const corpus *c, const char *kernel) {
-    simdsse_options opt;
-    simdsse_options_init(&opt);
+    simdsse_writer_options opt;
+    simdsse_writer_options_init(&opt);
     opt.kernel = kernel;
     simdsse_writer *w = simdsse_writer_create(&opt, nullptr);
     if (!w) {
@@ -150,7 +150,7 @@ void writer_case(benchmark::State &state, const corpus *c, const char *kernel) {
         return;
     }
     for (auto _ : state) {
-        for (const simdsse_fields &e : c->events)
+        for (const simdsse_event &e : c->events)
             if (simdsse_writer_event(w, &e, 0) != SIMDSSE_OK) state.SkipWithError("refused");
         benchmark::DoNotOptimize(simdsse_writer_output(w).ptr);
         simdsse_writer_clear(w);
@@ -164,7 +164,7 @@ void format_case(benchmark::State &state, const corpus *c) {
     std::vector<char> buf(c->out_bytes);
     for (auto _ : state) {
         size_t at = 0;
-        for (const simdsse_fields &e : c->events) {
+        for (const simdsse_event &e : c->events) {
             size_t n;
             if (simdsse_format_event(&e, 0, buf.data() + at, buf.size() - at, &n) != SIMDSSE_OK)
                 state.SkipWithError("refused");
@@ -178,13 +178,13 @@ void format_case(benchmark::State &state, const corpus *c) {
 
 void naive_case(benchmark::State &state, const corpus *c) {
     size_t worst = 0;
-    for (const simdsse_fields &e : c->events)
+    for (const simdsse_event &e : c->events)
         worst += 16 + e.type.len + e.id.len + 7 * (e.data.len + 1);
     std::vector<char> buf(worst);
     size_t total = 0;
     for (auto _ : state) {
         size_t at = 0;
-        for (const simdsse_fields &e : c->events) at += naive_write(e, buf.data() + at);
+        for (const simdsse_event &e : c->events) at += naive_write(e, buf.data() + at);
         total = at;
         benchmark::DoNotOptimize(buf.data());
         benchmark::ClobberMemory();
@@ -196,9 +196,9 @@ void naive_case(benchmark::State &state, const corpus *c) {
 /* The baseline must write what the writer writes, or the race is unfair. */
 bool naive_agrees(const corpus &c) {
     std::vector<char> a, b;
-    for (const simdsse_fields &e : c.events) {
+    for (const simdsse_event &e : c.events) {
         size_t n = 0;
-        simdsse_event_size(&e, 0, &n);
+        simdsse_format_event(&e, 0, nullptr, 0, &n);
         a.resize(n);
         b.resize(16 + e.type.len + e.id.len + 7 * (e.data.len + 1));
         simdsse_format_event(&e, 0, a.data(), a.size(), &n);

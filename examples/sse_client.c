@@ -74,15 +74,32 @@ static int reserve(client *c, size_t need) {
     return 0;
 }
 
-/* Appends a JSON string literal for s (also used by the text format, so
- * that any byte of the stream prints safely on one line). */
+/* Renders at c->line + *len with simdsse_format_json (ev) or
+ * simdsse_format_json_string (s): into the room there is, and if that is
+ * too small, again into the exact room it said it needs. */
+static int append_json(client *c, size_t *len, const simdsse_event *ev, simdsse_span s) {
+    for (int pass = 0; pass < 2; pass++) {
+        size_t n, room = c->line_cap - *len;
+        char *at = c->line ? c->line + *len : NULL;
+        simdsse_status st = ev ? simdsse_format_json(ev, at, room, &n)
+                               : simdsse_format_json_string(s.ptr, s.len, at, room, &n);
+        if (st == SIMDSSE_OK) {
+            *len += n;
+            return 0;
+        }
+        if (st != SIMDSSE_ERR_BUFFER_TOO_SMALL || reserve(c, *len + n)) return -1;
+    }
+    return -1;
+}
+
+/* Appends a label and a JSON string literal for s (also used by the text
+ * format, so that any byte of the stream prints safely on one line). */
 static int append_string(client *c, size_t *len, const char *label, simdsse_span s) {
-    size_t l = strlen(label), n = simdsse_json_string(s.ptr, s.len, NULL, 0);
-    if (reserve(c, *len + l + n)) return -1;
+    size_t l = strlen(label);
+    if (reserve(c, *len + l)) return -1;
     memcpy(c->line + *len, label, l);
-    simdsse_json_string(s.ptr, s.len, c->line + *len + l, n);
-    *len += l + n;
-    return 0;
+    *len += l;
+    return append_json(c, len, NULL, s);
 }
 
 /* s as a NUL-terminated JSON string, for logs: the server's bytes may hold
@@ -98,9 +115,8 @@ static const char *quoted(client *c, simdsse_span s) {
 static size_t format_event(client *c, const simdsse_event *ev) {
     size_t len = 0;
     if (c->json) { /* {"event":..,"data":..,"id":..} */
-        len = simdsse_event_to_json(ev, NULL, 0);
-        if (reserve(c, len + 1)) return 0;
-        simdsse_event_to_json(ev, c->line, len);
+        simdsse_span none = {NULL, 0};
+        if (append_json(c, &len, ev, none) || reserve(c, len + 1)) return 0;
     } else { /* #N type=".." id=".." data=".." */
         char head[32];
         snprintf(head, sizeof head, "#%" PRIu64 " type=", c->events);
@@ -125,6 +141,16 @@ static int on_event(void *user, const simdsse_event *ev) {
         c->stop = 1;
         return 1;
     }
+    return 0;
+}
+
+/* A limit dropped one event (browsers set no such limits; we do, so that a
+ * broken or hostile server cannot make us hold unbounded memory); parsing
+ * goes on with the rest. */
+static int on_error(void *user, const simdsse_error *e) {
+    (void)user;
+    fprintf(stderr, "sse_client: event dropped at byte %" PRIu64 ": %s\n", e->offset,
+            simdsse_strerror(e->status));
     return 0;
 }
 
@@ -191,33 +217,14 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user) {
     size_t len = size * nmemb;
     clock_gettime(CLOCK_MONOTONIC, &c->last_byte);
     if (c->resp != RESP_STREAM) return len; /* a redirect's body: ignore */
-    while (len) {
-        size_t used = 0;
-        simdsse_status st = simdsse_parser_feed(c->parser, data, len, &used);
-        data += used;
-        len -= used;
-        switch (st) {
-        case SIMDSSE_OK:
-            break;
-        case SIMDSSE_PAUSED: /* one of our callbacks asked: why? */
-            if (c->stop) return 0;
-            continue;
-        case SIMDSSE_ERR_LINE_TOO_LONG:
-        case SIMDSSE_ERR_DATA_TOO_LONG:
-        case SIMDSSE_ERR_TYPE_TOO_LONG:
-        case SIMDSSE_ERR_ID_TOO_LONG:
-            /* Browsers set no such limits; we do, so that a broken or
-             * hostile server cannot make us hold unbounded memory. That
-             * one event is dropped and parsing goes on with the rest. */
-            fprintf(stderr, "sse_client: event dropped at byte %" PRIu64 ": %s\n",
-                    simdsse_parser_error_offset(c->parser), simdsse_strerror(st));
-            continue;
-        default: /* out of memory: the parser cannot go on without a reset */
-            fprintf(stderr, "sse_client: %s\n", simdsse_strerror(st));
-            c->broken = 1;
-            return 0;
-        }
-        break;
+    /* feed reads it all, going on past limit errors (on_error reports
+     * them), unless on_event paused it because standard output failed. */
+    simdsse_status st = simdsse_parser_feed(c->parser, data, len, NULL);
+    if (st == SIMDSSE_PAUSED) return 0;
+    if (st == SIMDSSE_ERR_NO_MEMORY) { /* the parser cannot go on without a reset */
+        fprintf(stderr, "sse_client: %s\n", simdsse_strerror(st));
+        c->broken = 1;
+        return 0;
     }
     /* Events should show up as they arrive, even through a pipe. */
     if (fflush(stdout) != 0) {
@@ -340,13 +347,16 @@ int main(int argc, char **argv) {
      * a hostile server can make us use; the reconnection time starts at the
      * standard's "implementation-defined value, probably in the region of a
      * few seconds" (3 s) unless --retry says otherwise. */
-    simdsse_options opt;
-    simdsse_options_init(&opt);
+    simdsse_parser_options opt;
+    simdsse_parser_options_init(&opt);
     if (retry >= 0) opt.initial_retry_ms = (uint64_t)retry;
     c.retry_ms = opt.initial_retry_ms;
-    simdsse_callbacks cb = {.on_event = on_event, .on_retry = on_retry};
+    opt.on_event = on_event;
+    opt.on_retry = on_retry;
+    opt.on_error = on_error;
+    opt.user = &c;
     simdsse_status st;
-    c.parser = simdsse_parser_create2(&cb, &c, &opt, &st);
+    c.parser = simdsse_parser_create(&opt, &st);
     if (!c.parser || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
         !(c.curl = curl_easy_init())) {
         fprintf(stderr, "sse_client: cannot start: %s\n",

@@ -145,7 +145,8 @@ static uint64_t resume_after(const request *rq, uint64_t events) {
  * data holding CRLF and a lone CR, which the format cannot carry: the
  * writer splits there too, so the client reads both back as LF. */
 enum { ID_CAP = 24, DATA_CAP = 128 };
-static void make_event(uint64_t id, char idbuf[ID_CAP], char databuf[DATA_CAP], simdsse_event *ev) {
+static void make_event(uint64_t id, char idbuf[ID_CAP], char databuf[DATA_CAP],
+                       simdsse_event *ev) {
     int idlen = snprintf(idbuf, ID_CAP, "%" PRIu64, id);
     size_t cap = DATA_CAP;
     int dlen;
@@ -198,16 +199,13 @@ static void serve(int fd, const config *cfg, simdsse_writer *w) {
         return;
     }
 
-    /* The reconnection time first: an event with `retry` and no data sets
-     * it and dispatches nothing. Then a comment, which clients ignore:
-     * servers send them as heartbeats so that idle proxies keep the
-     * connection open (here: once, before the first event). */
-    simdsse_event hello = {0};
-    hello.retry = cfg->retry_ms;
-    hello.has_retry = 1;
+    /* The reconnection time first: a `retry` line sets it and dispatches
+     * nothing. Then a comment, which clients ignore: servers send them as
+     * heartbeats so that idle proxies keep the connection open (here: once,
+     * before the first event). */
     static const char heartbeat[] = " heartbeat";
     if (send_all(fd, head_200, sizeof head_200 - 1) != 0 ||
-        simdsse_writer_event(w, &hello, 0) != SIMDSSE_OK ||
+        simdsse_writer_retry(w, cfg->retry_ms) != SIMDSSE_OK ||
         simdsse_writer_comment(w, heartbeat, sizeof heartbeat - 1, 0) != SIMDSSE_OK ||
         flush_writer(fd, w) != 0) {
         simdsse_writer_clear(w);

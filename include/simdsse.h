@@ -175,9 +175,9 @@ SIMDSSE_API const char *simdsse_strerror(int status);
  * Structs the library fills in its own memory and hands out (event, item,
  * error, diagnostic) carry no size: their memory is the library's, so they
  * can grow without one. simdsse_event is also filled by callers for the
- * writer: the writer reads type, data, id, retry and has_retry (the
- * standard's fixed field set) and will never read a field added after them,
- * so an event built against an older header stays valid.
+ * writer: the writer reads type, data and id (the standard's fixed field
+ * set) and will never read a field added after them, so an event built
+ * against an older header stays valid.
  */
 
 /* MARK: - Spans and events */
@@ -197,9 +197,10 @@ typedef struct simdsse_span {
  * the event" builds it: no span is NULL; `type` is the event type buffer or
  * "message" when that is empty; `data` is the data lines joined with LF,
  * final LF removed; `id` is the last event ID string after this event;
- * `offset` is the stream offset of the blank line that dispatched it;
- * retry is 0 and has_retry 0 (a `retry` field is reported on its own: it
- * sets the connection's reconnection time, not the event's). A single-line
+ * `offset` is the stream offset of the blank line that dispatched it. (A
+ * `retry` field is reported on its own, on_retry: it sets the connection's
+ * reconnection time, not the event's; the writer writes one with
+ * simdsse_format_retry.) A single-line
  * data value that lies inside one fed chunk points straight into the
  * caller's buffer (no copy); other values point into the parser.
  *
@@ -209,11 +210,10 @@ typedef struct simdsse_span {
  * and empty.
  *  - type: absent or empty, no `event` line is written; the event reads
  *    back as "message" either way. "message" itself is written as given.
- *  - data: absent, no `data` line, so the event sets id and retry but
- *    dispatches nothing; present (empty too), it dispatches.
+ *  - data: absent, no `data` line, so the event sets the id but dispatches
+ *    nothing; present (empty too), it dispatches.
  *  - id: present, it becomes the client's last event ID; present and
  *    empty, it resets it (the client then sends no Last-Event-ID).
- *  - retry: written only when has_retry is non-zero.
  *  - offset: ignored.
  * The writer reads the spans during the call only.
  */
@@ -222,8 +222,6 @@ typedef struct simdsse_event {
     simdsse_span data;  /**< the `data` lines, joined with LF */
     simdsse_span id;    /**< the `id` field / the last event ID string */
     uint64_t offset;    /**< parsed: stream offset of the dispatching blank line */
-    uint64_t retry;     /**< written: the `retry` field, in milliseconds */
-    int has_retry;      /**< written: non-zero to write `retry` */
 } simdsse_event;
 
 /**
@@ -470,9 +468,44 @@ SIMDSSE_API simdsse_status simdsse_parser_push(simdsse_parser *parser, const voi
  * *item and the spans in it stay valid until the next call on this parser
  * other than the getters below. The getters (last event ID, reconnection
  * time) answer as a callback for that item would see them.
+ *
+ * Like getc, simdsse_parser_next is also a macro, which takes an item
+ * already queued without a call (the parser assembles items in batches);
+ * (simdsse_parser_next)(...) or &simdsse_parser_next reach the function,
+ * which does the same, for foreign-function interfaces.
  */
 SIMDSSE_API simdsse_status simdsse_parser_next(simdsse_parser *parser,
                                                const simdsse_item **item);
+
+/** @private Not API: the queued items [head, tail), SIMDSSE__ITEM_STRIDE
+ *  bytes apart (so simdsse_item may grow up to that without breaking a
+ *  program that inlined the macro), the first member of every parser, read
+ *  by the simdsse_parser_next macro. Its layout and the stride are part of
+ *  this minor version's ABI; never use them. */
+typedef struct simdsse__queue {
+    const simdsse_item *head, *tail;
+} simdsse__queue;
+#define SIMDSSE__ITEM_STRIDE 128
+
+/** @private The simdsse_parser_next macro's body. (The function gets a
+ *  pointer of its own, so that the caller's item variable can stay in a
+ *  register.) */
+static inline simdsse_status simdsse__next_inline(simdsse_parser *parser,
+                                                  const simdsse_item **item) {
+    simdsse__queue *q = (simdsse__queue *)(void *)parser;
+    const simdsse_item *got = NULL;
+    simdsse_status status;
+    if (parser && item && q->head != q->tail) {
+        *item = q->head;
+        q->head = (const simdsse_item *)(const void *)((const char *)q->head +
+                                                       SIMDSSE__ITEM_STRIDE);
+        return SIMDSSE_OK;
+    }
+    status = (simdsse_parser_next)(parser, item ? &got : NULL);
+    if (item) *item = got;
+    return status;
+}
+#define simdsse_parser_next(parser, item) simdsse__next_inline(parser, item)
 
 /* MARK: - Parser state (getters; allowed in callbacks) */
 
@@ -570,10 +603,13 @@ SIMDSSE_API simdsse_status simdsse_format_json_string(const char *text, size_t t
  *
  *     event: TYPE\n        only when TYPE is not empty
  *     id: ID\n
- *     retry: MILLISECONDS\n
  *     data: LINE\n         one per line of the data
  *     \n                   the blank line that dispatches it
  *
+ * A reconnection time is a line of its own, `retry: MILLISECONDS\n`, which
+ * the client applies as soon as it reads it (simdsse_format_retry); a proxy
+ * forwards what on_event, on_comment and on_retry report with the three
+ * matching writer calls.
  * with LF line ends and one space after every colon, so a value that starts
  * with a space keeps it (the parser removes exactly one). A comment is
  * written as `:TEXT\n`, with nothing added, so on_comment reads back TEXT.
@@ -637,6 +673,11 @@ typedef enum simdsse_write_flags {
 SIMDSSE_API simdsse_status simdsse_format_event(const simdsse_event *event, unsigned flags,
                                                 char *out, size_t cap, size_t *len);
 
+/** Writes `retry: MILLISECONDS\n` into out[0, cap); returns and *len as
+ *  simdsse_format_event. */
+SIMDSSE_API simdsse_status simdsse_format_retry(uint64_t milliseconds, char *out, size_t cap,
+                                                size_t *len);
+
 /**
  * Writes a comment, `:TEXT\n`, into out[0, cap): one comment line per line
  * of `text` (split at CR, LF and CRLF) unless SIMDSSE_WRITE_ONE_LINE_COMMENT
@@ -689,6 +730,9 @@ SIMDSSE_API void simdsse_writer_destroy(simdsse_writer *writer);
  */
 SIMDSSE_API simdsse_status simdsse_writer_event(simdsse_writer *writer,
                                                 const simdsse_event *event, unsigned flags);
+
+/** Appends a `retry` line, as simdsse_format_retry; all or nothing. */
+SIMDSSE_API simdsse_status simdsse_writer_retry(simdsse_writer *writer, uint64_t milliseconds);
 
 /** Appends a comment, as simdsse_format_comment; all or nothing, as above. */
 SIMDSSE_API simdsse_status simdsse_writer_comment(simdsse_writer *writer, const char *text,

@@ -182,7 +182,7 @@ SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull
     /* (Field by field: a whole-span copy becomes one 16-byte load of what
      * was just stored as two 8-byte halves, and waits for the stores to
      * retire instead of being forwarded from them.) The pull API builds
-     * the event in its queue; retry and has_retry stay 0 there. */
+     * the event in its queue. */
     simdsse_event local, *ev = &local;
     if (pull) {
         simdsse_item *it = sse_queue_slot(p);
@@ -212,12 +212,13 @@ SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull
          * lines; borrowed from the chunk, it lasts until NEED_INPUT. (The
          * id lies in last_id, which only the next commit, above, frees
          * for rewriting.) */
-        bool lasting = !(ev->data.len && ev->data.ptr == p->data_store.ptr) &&
-                       ev->type.ptr != p->type_store.ptr;
+        bool lasting = true;
+        if (SSE_UNLIKELY(p->stored)) {
+            p->stored = false;
+            lasting = false;
+        }
         return sse_queued(p, lasting);
     }
-    local.retry = 0;
-    local.has_retry = 0;
     if (p->on_event && (p->on_event(p->user, &local) | p->deferred)) return SSE_STOP;
     return SSE_GO;
 }
@@ -277,6 +278,7 @@ static sse_step data_append(simdsse_parser *p, const char *v, size_t vlen, size_
     }
     p->data.ptr = s->ptr;
     p->data.len = need;
+    p->stored = true;
     return 0;
 }
 
@@ -483,7 +485,8 @@ sse_step simdsse__assemble_pull(simdsse_parser *p, const char *base, size_t blen
 sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, uint64_t offset) {
     p->src_end = s + len;
     /* "If the line is empty (a blank line): Dispatch the event." */
-    if (p->pulling) return len == 0 ? dispatch(p, offset, true) : line_pull(p, s, len, offset, true);
+    if (p->pulling)
+        return len == 0 ? dispatch(p, offset, true) : line_pull(p, s, len, offset, true);
     return len == 0 ? dispatch(p, offset, false) : line_cb(p, s, len, offset);
 }
 
@@ -492,11 +495,13 @@ bool simdsse__pin(simdsse_parser *p) {
         if (!sse_store_set(&p->alloc, &p->data_store, p->data.ptr, p->data.len, p->max_data))
             return false;
         p->data.ptr = p->data_store.ptr;
+        p->stored = true;
     }
     if (p->type.len && p->type.ptr != p->type_store.ptr) {
         if (!sse_store_set(&p->alloc, &p->type_store, p->type.ptr, p->type.len, p->max_type))
             return false;
         p->type.ptr = p->type_store.ptr;
+        p->stored = true;
     }
     return true;
 }

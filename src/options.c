@@ -44,7 +44,8 @@ simdsse_status simdsse__alloc_load(const simdsse_allocator *a, sse_alloc *out) {
     if (!a) return SIMDSSE_OK;
     simdsse_allocator full;
     simdsse_allocator_init(&full);
-    simdsse_status st = simdsse__struct_load(&full, sizeof full, a, SSE_FIRST_SIZE(simdsse_allocator, ctx));
+    simdsse_status st =
+        simdsse__struct_load(&full, sizeof full, a, SSE_FIRST_SIZE(simdsse_allocator, ctx));
     if (st != SIMDSSE_OK) return st;
     if (!full.malloc || !full.realloc || !full.free) return SIMDSSE_ERR_INVALID_ARGUMENT;
     out->malloc = full.malloc;

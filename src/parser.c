@@ -35,7 +35,6 @@ static simdsse_status init(simdsse_parser *p, const simdsse_parser_options *opt)
     if (st != SIMDSSE_OK) return st;
     p->kernel = o.kernel ? simdsse__kernel_lookup(o.kernel, &st) : simdsse__kernel_default(&st);
     if (!p->kernel) return st;
-    p->kernel_short = simdsse__kernel_short(p->kernel);
     p->on_event = o.on_event;
     p->on_comment = o.on_comment;
     p->on_retry = o.on_retry;
@@ -286,8 +285,8 @@ SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
          * three line ends a block) take the kernel's variant that walks
          * a block's ends without a loop exit that mispredicts on them. The
          * choice changes once per batch at most, so it predicts well. */
-        d->n = (p->short_lines ? p->kernel_short : p->kernel)->scan(buf + d->pos, window, d->recs,
-                                                                   d->cap, &d->next);
+        const sse_kernel *k = p->short_lines ? simdsse__kernel_short(p->kernel) : p->kernel;
+        d->n = k->scan(buf + d->pos, window, d->recs, d->cap, &d->next);
         p->short_lines = d->n * 32 > d->next;
         d->i = 0;
         d->window = window;

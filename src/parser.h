@@ -15,13 +15,15 @@ typedef struct sse_pull sse_pull;
 enum { SSE_DEFER_NONE = 0, SSE_DEFER_RESET = 1, SSE_DEFER_DESTROY = 2 };
 
 struct simdsse_parser {
+    /* Items of the pull block ready to be taken; first, for the header's
+     * simdsse_parser_next macro (see simdsse__queue). */
+    simdsse__queue queue;
     int (*on_event)(void *user, const simdsse_event *event);
     int (*on_comment)(void *user, simdsse_span text);
     int (*on_retry)(void *user, uint64_t milliseconds);
     int (*on_error)(void *user, const simdsse_error *error);
     void *user;
     const sse_kernel *kernel;
-    const sse_kernel *kernel_short; /* its variant for short lines */
     sse_alloc alloc;
     size_t max_line, max_data, max_type, max_id;
 
@@ -57,9 +59,12 @@ struct simdsse_parser {
     bool skip_event;     /* dropping lines up to the next blank line */
     bool finished;       /* finish was called */
     bool broken;         /* out of memory: needs reset */
-    bool short_lines;    /* the last batch's lines were short: use kernel_short */
+    bool short_lines;    /* the last batch's lines were short: use the kernel's
+                          * variant for them (simdsse__kernel_short) */
     bool busy;           /* feed is running: its callbacks may be on the stack */
     bool pulling;        /* items go to the pull queue, not to callbacks */
+    bool stored;         /* data or type was copied into its store since the
+                          * last pull dispatch (may be stale-true in feed) */
     uint8_t deferred;    /* SSE_DEFER_*: asked for by a callback */
     int8_t first_error;  /* the first limit error of this feed, or 0 */
 };
@@ -122,33 +127,46 @@ bool simdsse__pin(simdsse_parser *p);
  * pushed chunk (alive until NEED_INPUT) or static memory, not into the
  * parser's stores, which later lines rewrite; and nothing the getters show
  * (last event ID, reconnection time) changes while it is queued. */
-#define SSE_PULL_ITEMS 16
-#define SSE_PULL_RECS 128
+#define SSE_PULL_ITEMS 64
+#define SSE_PULL_RECS 256
+
+/* Items sit SIMDSSE__ITEM_STRIDE bytes apart (the header's macro steps by
+ * that), from a cache-line boundary on: an event item's kind and event are
+ * its first 64 bytes, one line. */
+typedef union sse_slot {
+    simdsse_item item;
+    char stride[SIMDSSE__ITEM_STRIDE];
+} sse_slot;
+#define SSE_LINE 64
+_Static_assert(sizeof(sse_slot) == SIMDSSE__ITEM_STRIDE, "simdsse_item outgrew its stride");
 
 struct sse_pull {
+    sse_slot slots[SSE_PULL_ITEMS]; /* first: the block is line-aligned */
     sse_drive d;          /* the pushed chunk, and how far it is scanned */
-    size_t head, count;   /* items[head, count) are queued */
     bool pending;         /* a chunk is pushed and NEED_INPUT not yet said */
     bool started;         /* its stream-start steps are done */
     bool used_up;         /* every line of it is assembled */
     bool no_memory;       /* NO_MEMORY is to be returned once the queue is empty */
-    simdsse_item items[SSE_PULL_ITEMS];
+    void *raw;            /* what the allocator returned (the block is aligned in it) */
     sse_line recs[SSE_PULL_RECS];
 };
 
 /* The next free item. There always is one while lines are assembled:
  * each line makes one item at most, and filling the last one stops. */
 SSE_INLINE simdsse_item *sse_queue_slot(simdsse_parser *p) {
-    return &p->pull->items[p->pull->count];
+    return (simdsse_item *)(uintptr_t)p->queue.tail; /* (the items are ours) */
 }
+SSE_INLINE const simdsse_item *sse_queue_start(const sse_pull *s) { return &s->slots[0].item; }
 /* The slot was filled: stop when the queue is full, or when the item's
  * spans would not survive more parsing (`lasting` false). */
 SSE_INLINE sse_step sse_queued(simdsse_parser *p, bool lasting) {
-    return ++p->pull->count == SSE_PULL_ITEMS || !lasting ? SSE_STOP : SSE_GO;
+    const sse_slot *next = (const sse_slot *)(const void *)p->queue.tail + 1;
+    p->queue.tail = &next->item;
+    return next == p->pull->slots + SSE_PULL_ITEMS || !lasting ? SSE_STOP : SSE_GO;
 }
 /* Items are queued: a line that changes what the getters show must wait
  * until they are taken (SSE_BEFORE). */
-SSE_INLINE bool sse_queue_busy(const simdsse_parser *p) { return p->pull->count != 0; }
+SSE_INLINE bool sse_queue_busy(const simdsse_parser *p) { return p->queue.tail != p->queue.head; }
 /* Frees the pull block (destroy, trim). */
 void simdsse__pull_free(simdsse_parser *p);
 /* Drops a pushed chunk and the queue (reset). */

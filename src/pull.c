@@ -12,20 +12,24 @@
  */
 #include "parser.h"
 
+/* The block, line-aligned inside what is allocated. */
+#define PULL_ALLOC (sizeof(sse_pull) + SSE_LINE - 1)
+
 void simdsse__pull_free(simdsse_parser *p) {
     if (!p->pull) return;
-    p->alloc.free(p->alloc.ctx, p->pull, sizeof *p->pull);
+    p->alloc.free(p->alloc.ctx, p->pull->raw, PULL_ALLOC);
     p->pull = NULL;
+    p->queue.head = p->queue.tail = NULL;
 }
 
 void simdsse__pull_clear(simdsse_parser *p) {
     sse_pull *s = p->pull;
     if (!s) return;
-    s->head = s->count = 0;
+    p->queue.head = p->queue.tail = NULL;
     s->pending = s->used_up = s->no_memory = false;
 }
 
-size_t simdsse__pull_memory(const simdsse_parser *p) { return p->pull ? sizeof *p->pull : 0; }
+size_t simdsse__pull_memory(const simdsse_parser *p) { return p->pull ? PULL_ALLOC : 0; }
 
 bool simdsse__pull_pending(const simdsse_parser *p) { return p->pull && p->pull->pending; }
 
@@ -36,14 +40,16 @@ simdsse_status simdsse_parser_push(simdsse_parser *p, const void *data, size_t l
     if (p->finished || p->broken) return SIMDSSE_ERR_NEEDS_RESET;
     sse_pull *s = p->pull;
     if (!s) {
-        s = p->alloc.malloc(p->alloc.ctx, sizeof *s);
-        if (!s) return SIMDSSE_ERR_NO_MEMORY; /* nothing changed: push again later */
-        memset(s, 0, sizeof *s);              /* events' retry and has_retry stay 0 */
+        void *raw = p->alloc.malloc(p->alloc.ctx, PULL_ALLOC);
+        if (!raw) return SIMDSSE_ERR_NO_MEMORY; /* nothing changed: push again later */
+        s = (sse_pull *)(((uintptr_t)raw + SSE_LINE - 1) & ~(uintptr_t)(SSE_LINE - 1));
+        memset(s, 0, sizeof *s);
+        s->raw = raw;
         p->pull = s;
     }
     sse_drive d = {data, len, 0, s->recs, SSE_PULL_RECS, 0, 0, 0, 0};
     s->d = d;
-    s->head = s->count = 0;
+    p->queue.head = p->queue.tail = NULL;
     s->pending = true;
     s->started = s->used_up = false;
     return SIMDSSE_OK;
@@ -51,7 +57,7 @@ simdsse_status simdsse_parser_push(simdsse_parser *p, const void *data, size_t l
 
 /* Assembles the chunk's next lines into the (empty) queue. */
 static void fill(simdsse_parser *p, sse_pull *s) {
-    s->head = s->count = 0;
+    p->queue.head = p->queue.tail = sse_queue_start(s);
     p->pulling = true;
     sse_step st = SSE_GO;
     if (!s->started) {
@@ -77,12 +83,21 @@ static void fill(simdsse_parser *p, sse_pull *s) {
     }
 }
 
-static simdsse_status next_slow(simdsse_parser *p, const simdsse_item **item) {
+/* The header's macro of the same name takes a queued item inline and calls
+ * this when there is none. (The queue is empty whenever feed runs: feed
+ * refuses to start while a chunk or its items are pending, or after
+ * NO_MEMORY, so a callback never gets an item past SIMDSSE_ERR_IN_CALLBACK.) */
+simdsse_status (simdsse_parser_next)(simdsse_parser *p, const simdsse_item **item) {
+    if (!item) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    *item = NULL;
+    if (!p) return SIMDSSE_ERR_INVALID_ARGUMENT;
     if (p->busy) return SIMDSSE_ERR_IN_CALLBACK;
     sse_pull *s = p->pull;
     for (;;) {
-        if (s && s->head < s->count) {
-            *item = &s->items[s->head++];
+        if (p->queue.head != p->queue.tail) {
+            const sse_slot *slot = (const sse_slot *)(const void *)p->queue.head;
+            *item = &slot->item;
+            p->queue.head = &slot[1].item;
             return SIMDSSE_OK;
         }
         if (p->broken) {
@@ -100,18 +115,4 @@ static simdsse_status next_slow(simdsse_parser *p, const simdsse_item **item) {
         }
         fill(p, s);
     }
-}
-
-simdsse_status simdsse_parser_next(simdsse_parser *p, const simdsse_item **item) {
-    if (!item) return SIMDSSE_ERR_INVALID_ARGUMENT;
-    *item = NULL;
-    if (!p) return SIMDSSE_ERR_INVALID_ARGUMENT;
-    /* The common case: an item is queued. (Never while feed runs: feed
-     * refuses to start while a pushed chunk or its items are pending.) */
-    sse_pull *s = p->pull;
-    if (SSE_LIKELY(s && s->head < s->count)) {
-        *item = &s->items[s->head++];
-        return SIMDSSE_OK;
-    }
-    return next_slow(p, item);
 }

@@ -203,7 +203,6 @@ static simdsse_status write_event(const sse_kernel *k, const simdsse_event *ev, 
         else
             put_stripped(o, k, "id: ", 4, ev->id.ptr, ev->id.len, ibad, true, false);
     }
-    if (ev->has_retry) put_retry(o, ev->retry);
     if (ev->data.ptr) put_lines(o, k, "data: ", 6, ev->data.ptr, ev->data.len);
     put(o, "\n", 1);
     return SIMDSSE_OK;
@@ -250,6 +249,17 @@ simdsse_status simdsse_format_event(const simdsse_event *event, unsigned flags, 
     out o = {buf, 0, 0, buf ? cap : 0, NULL, false};
     simdsse_status st = (buf || !cap) ? write_event(default_kernel(), event, flags, &o)
                                       : SIMDSSE_ERR_INVALID_ARGUMENT;
+    return finish_fixed(st, &o, len);
+}
+
+simdsse_status simdsse_format_retry(uint64_t milliseconds, char *buf, size_t cap, size_t *len) {
+    if (!len) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    out o = {buf, 0, 0, buf ? cap : 0, NULL, false};
+    simdsse_status st = SIMDSSE_ERR_INVALID_ARGUMENT;
+    if (buf || !cap) {
+        put_retry(&o, milliseconds);
+        st = SIMDSSE_OK;
+    }
     return finish_fixed(st, &o, len);
 }
 
@@ -316,6 +326,13 @@ simdsse_status simdsse_writer_event(simdsse_writer *w, const simdsse_event *even
     if (!w) return SIMDSSE_ERR_INVALID_ARGUMENT;
     out o = writer_out(w);
     return writer_finish(w, write_event(w->kernel, event, flags, &o), &o);
+}
+
+simdsse_status simdsse_writer_retry(simdsse_writer *w, uint64_t milliseconds) {
+    if (!w) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    out o = writer_out(w);
+    put_retry(&o, milliseconds);
+    return writer_finish(w, SIMDSSE_OK, &o);
 }
 
 simdsse_status simdsse_writer_comment(simdsse_writer *w, const char *text, size_t text_len,

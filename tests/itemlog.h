@@ -17,6 +17,12 @@
 
 #include "simdsse.h"
 
+#if defined(__GNUC__)
+#  define IL_UNUSED __attribute__((unused))
+#else
+#  define IL_UNUSED
+#endif
+
 typedef struct itemlog {
     char *p;
     size_t len, cap;
@@ -24,7 +30,7 @@ typedef struct itemlog {
     simdsse_parser *parser; /* whose getters to log */
 } itemlog;
 
-static void log_put(itemlog *l, const void *s, size_t n) {
+static IL_UNUSED void log_put(itemlog *l, const void *s, size_t n) {
     if (l->len + n > l->cap) {
         l->cap = (l->len + n) * 2 + 256;
         l->p = realloc(l->p, l->cap);
@@ -34,50 +40,48 @@ static void log_put(itemlog *l, const void *s, size_t n) {
     l->len += n;
 }
 
-static void log_u64(itemlog *l, uint64_t v) { log_put(l, &v, sizeof v); }
+static IL_UNUSED void log_u64(itemlog *l, uint64_t v) { log_put(l, &v, sizeof v); }
 
-static void log_span(itemlog *l, simdsse_span s) {
+static IL_UNUSED void log_span(itemlog *l, simdsse_span s) {
     log_u64(l, s.len);
     log_put(l, s.ptr, s.len);
 }
 
-static void log_state(itemlog *l) {
+static IL_UNUSED void log_state(itemlog *l) {
     log_span(l, simdsse_parser_last_event_id(l->parser));
     log_u64(l, simdsse_parser_retry(l->parser));
     l->items++;
 }
 
-static void log_event(itemlog *l, const simdsse_event *e) {
+static IL_UNUSED void log_event(itemlog *l, const simdsse_event *e) {
     log_put(l, "E", 1);
     log_span(l, e->type);
     log_span(l, e->data);
     log_span(l, e->id);
     log_u64(l, e->offset);
-    log_u64(l, e->retry);
-    log_u64(l, (uint64_t)e->has_retry);
     log_state(l);
 }
 
-static void log_comment(itemlog *l, simdsse_span text) {
+static IL_UNUSED void log_comment(itemlog *l, simdsse_span text) {
     log_put(l, "C", 1);
     log_span(l, text);
     log_state(l);
 }
 
-static void log_retry(itemlog *l, uint64_t ms) {
+static IL_UNUSED void log_retry(itemlog *l, uint64_t ms) {
     log_put(l, "R", 1);
     log_u64(l, ms);
     log_state(l);
 }
 
-static void log_error(itemlog *l, const simdsse_error *e) {
+static IL_UNUSED void log_error(itemlog *l, const simdsse_error *e) {
     log_put(l, "X", 1);
     log_u64(l, (uint64_t)(int64_t)e->status);
     log_u64(l, e->offset);
     log_state(l);
 }
 
-static void log_item(itemlog *l, const simdsse_item *it) {
+static IL_UNUSED void log_item(itemlog *l, const simdsse_item *it) {
     switch (it->kind) {
     case SIMDSSE_ITEM_EVENT: log_event(l, &it->event); break;
     case SIMDSSE_ITEM_COMMENT: log_comment(l, it->comment); break;
@@ -88,25 +92,25 @@ static void log_item(itemlog *l, const simdsse_item *it) {
 }
 
 /* Callbacks that log into the itemlog given as `user`. */
-static int log_on_event(void *user, const simdsse_event *e) {
+static IL_UNUSED int log_on_event(void *user, const simdsse_event *e) {
     log_event(user, e);
     return 0;
 }
-static int log_on_comment(void *user, simdsse_span text) {
+static IL_UNUSED int log_on_comment(void *user, simdsse_span text) {
     log_comment(user, text);
     return 0;
 }
-static int log_on_retry(void *user, uint64_t ms) {
+static IL_UNUSED int log_on_retry(void *user, uint64_t ms) {
     log_retry(user, ms);
     return 0;
 }
-static int log_on_error(void *user, const simdsse_error *e) {
+static IL_UNUSED int log_on_error(void *user, const simdsse_error *e) {
     log_error(user, e);
     return 0;
 }
 
 /* Sets every callback of *o to log into l. */
-static void log_callbacks(simdsse_parser_options *o, itemlog *l) {
+static IL_UNUSED void log_callbacks(simdsse_parser_options *o, itemlog *l) {
     o->on_event = log_on_event;
     o->on_comment = log_on_comment;
     o->on_retry = log_on_retry;
@@ -115,25 +119,25 @@ static void log_callbacks(simdsse_parser_options *o, itemlog *l) {
 }
 
 /* The end of a run: a final record of the parser's state. */
-static void log_end(itemlog *l, const char *tag) {
+static IL_UNUSED void log_end(itemlog *l, const char *tag) {
     log_put(l, tag, strlen(tag));
     log_u64(l, simdsse_parser_offset(l->parser));
     log_state(l);
     l->items--;
 }
 
-static int log_same(const itemlog *a, const itemlog *b) {
+static IL_UNUSED int log_same(const itemlog *a, const itemlog *b) {
     return a->len == b->len && (a->len == 0 || memcmp(a->p, b->p, a->len) == 0);
 }
 
 /* Where two logs first differ. */
-static size_t log_diverge(const itemlog *a, const itemlog *b) {
+static IL_UNUSED size_t log_diverge(const itemlog *a, const itemlog *b) {
     size_t i = 0;
     while (i < a->len && i < b->len && a->p[i] == b->p[i]) i++;
     return i;
 }
 
-static void log_free(itemlog *l) {
+static IL_UNUSED void log_free(itemlog *l) {
     free(l->p);
     memset(l, 0, sizeof *l);
 }

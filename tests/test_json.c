@@ -1,6 +1,6 @@
 /*
  * test_json.c -- JSON rendering: the browser's UTF-8 decoding (U+FFFD per
- * the WHATWG Encoding standard), the escaping, and the snprintf contract.
+ * the WHATWG Encoding standard), the escaping, and the buffer convention.
  * SPDX-License-Identifier: MIT
  *
  * Beside hand-written cases, an independent decoder written straight from
@@ -116,15 +116,17 @@ static char got[1 << 14], want[1 << 14];
 static int agrees(const unsigned char *s, size_t n) {
     static uint32_t cp[4096];
     size_t wl = ref_json(cp, ref_decode(s, n, cp), want);
-    size_t gl = simdsse_json_string((const char *)s, n, got, sizeof got);
-    return gl == wl && memcmp(got, want, wl) == 0;
+    size_t gl;
+    return simdsse_format_json_string((const char *)s, n, got, sizeof got, &gl) == SIMDSSE_OK &&
+           gl == wl && memcmp(got, want, wl) == 0;
 }
 
 /* Renders literal bytes; checks the result equals `expect`. */
 #define RENDERS(in, expect)                                                             \
     do {                                                                                \
-        size_t n_ = simdsse_json_string(in, sizeof(in) - 1, got, sizeof got);           \
-        CHECK(n_ == sizeof(expect) - 1 && memcmp(got, expect, n_) == 0,                 \
+        size_t n_ = 0;                                                                  \
+        simdsse_status st_ = simdsse_format_json_string(in, sizeof(in) - 1, got, sizeof got, &n_); \
+        CHECK(st_ == SIMDSSE_OK && n_ == sizeof(expect) - 1 && memcmp(got, expect, n_) == 0, \
               "%s: got %.*s, want %s", #in, (int)n_, got, expect);                      \
     } while (0)
 
@@ -229,21 +231,37 @@ static void test_against_reference(void) {
     CHECK(bad == 0, "%lu of 20000 random strings differ from the reference", bad);
 }
 
-static void test_snprintf_contract(void) {
+/* The buffer convention of every simdsse_format_* call: status and *len,
+ * the exact size on SIMDSSE_ERR_BUFFER_TOO_SMALL, nothing past cap. */
+static void test_buffer_contract(void) {
     const char in[] = "h\xC3\xA9llo \"w\"\n";
     char full[64];
-    size_t n = simdsse_json_string(in, sizeof in - 1, NULL, 0);
-    CHECK(n == 16, "size query %zu", n);
-    CHECK(simdsse_json_string(in, sizeof in - 1, full, sizeof full) == n, "same length when it fits");
+    size_t n = 0, m = 0;
+    CHECK(simdsse_format_json_string(in, sizeof in - 1, NULL, 0, &n) ==
+              SIMDSSE_ERR_BUFFER_TOO_SMALL && n == 16,
+          "size query: BUFFER_TOO_SMALL and the size, %zu", n);
+    CHECK(simdsse_format_json_string(in, sizeof in - 1, full, n, &m) == SIMDSSE_OK && m == n,
+          "OK in exactly that room");
     CHECK(memcmp(full, "\"h\xC3\xA9llo \\\"w\\\"\\n\"", n) == 0, "rendering %.*s", (int)n, full);
     /* Every shorter buffer: the prefix that fits, nothing past cap. */
     for (size_t cap = 0; cap < n; cap++) {
         char part[64];
         memset(part, '#', sizeof part);
-        CHECK(simdsse_json_string(in, sizeof in - 1, part, cap) == n, "cap %zu returns the whole length", cap);
+        CHECK(simdsse_format_json_string(in, sizeof in - 1, part, cap, &m) ==
+                  SIMDSSE_ERR_BUFFER_TOO_SMALL && m == n,
+              "cap %zu: too small, and the whole length", cap);
         CHECK(memcmp(part, full, cap) == 0 && part[cap] == '#', "cap %zu: prefix only", cap);
     }
-    CHECK(simdsse_json_string(NULL, 0, NULL, 0) == 2, "empty string is \"\"");
+    CHECK(simdsse_format_json_string(NULL, 0, full, sizeof full, &m) == SIMDSSE_OK && m == 2,
+          "empty string is \"\"");
+    CHECK(simdsse_format_json_string(NULL, 1, full, sizeof full, &m) ==
+              SIMDSSE_ERR_INVALID_ARGUMENT && m == 0,
+          "NULL text with a length");
+    CHECK(simdsse_format_json_string(in, 1, NULL, 5, &m) == SIMDSSE_ERR_INVALID_ARGUMENT,
+          "NULL out with a cap");
+    CHECK(simdsse_format_json_string(in, 1, full, sizeof full, NULL) ==
+              SIMDSSE_ERR_INVALID_ARGUMENT,
+          "NULL len");
 }
 
 static void test_event(void) {
@@ -254,23 +272,38 @@ static void test_event(void) {
     ev.id = (simdsse_span){"", 0};
     const char want_ev[] = "{\"event\":\"message\",\"data\":\"a\\nb\\u0000\",\"id\":\"\"}";
     char buf[128];
-    size_t n = simdsse_event_to_json(&ev, NULL, 0);
-    CHECK(n == sizeof want_ev - 1, "size %zu", n);
-    CHECK(simdsse_event_to_json(&ev, buf, sizeof buf) == n && memcmp(buf, want_ev, n) == 0,
-          "event rendering %.*s", (int)n, buf);
+    size_t n = 0, m = 0;
+    CHECK(simdsse_format_json(&ev, NULL, 0, &n) == SIMDSSE_ERR_BUFFER_TOO_SMALL &&
+              n == sizeof want_ev - 1,
+          "size %zu", n);
+    CHECK(simdsse_format_json(&ev, buf, sizeof buf, &m) == SIMDSSE_OK && m == n &&
+              memcmp(buf, want_ev, n) == 0,
+          "event rendering %.*s", (int)m, buf);
     for (size_t cap = 0; cap < n; cap++) {
         char part[128];
         memset(part, '#', sizeof part);
-        simdsse_event_to_json(&ev, part, cap);
+        CHECK(simdsse_format_json(&ev, part, cap, &m) == SIMDSSE_ERR_BUFFER_TOO_SMALL && m == n,
+              "event cap %zu: too small", cap);
         CHECK(memcmp(part, want_ev, cap) == 0 && part[cap] == '#', "event cap %zu", cap);
     }
+    /* An absent span renders as "", a NULL span with a length is refused. */
+    simdsse_event bare;
+    memset(&bare, 0, sizeof bare);
+    CHECK(simdsse_format_json(&bare, buf, sizeof buf, &m) == SIMDSSE_OK &&
+              m == sizeof "{\"event\":\"\",\"data\":\"\",\"id\":\"\"}" - 1,
+          "absent spans render as empty strings");
+    bare.data.len = 1;
+    CHECK(simdsse_format_json(&bare, buf, sizeof buf, &m) == SIMDSSE_ERR_INVALID_ARGUMENT && m == 0,
+          "a NULL span with a length is refused");
+    CHECK(simdsse_format_json(NULL, buf, sizeof buf, &m) == SIMDSSE_ERR_INVALID_ARGUMENT,
+          "NULL event");
 }
 
 int main(void) {
     test_escapes();
     test_utf8();
     test_against_reference();
-    test_snprintf_contract();
+    test_buffer_contract();
     test_event();
     return check_done();
 }
