@@ -287,18 +287,15 @@ static void reply(conn *c, const char *status, const char *type, const char *bod
 }
 
 static void start_stream(hub *h, conn *c, const char *last_id) {
-    /* The response head, the reconnection time (an event with only `retry`
-     * dispatches nothing), and a `too-old` event if one is due, all in
+    /* The response head, the reconnection time (a `retry` line: it sets it
+     * and dispatches nothing), and a `too-old` event if one is due, all in
      * c->buf: the writer below only borrows its own buffer. */
     int n = snprintf(c->buf, sizeof c->buf,
                      "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                      "Cache-Control: no-cache\r\nX-Accel-Buffering: no\r\n"
                      "Connection: close\r\n\r\n");
-    simdsse_event hello = {0};
-    hello.retry = h->retry_ms;
-    hello.has_retry = 1;
     simdsse_writer_clear(h->writer);
-    simdsse_writer_event(h->writer, &hello, 0);
+    simdsse_writer_retry(h->writer, h->retry_ms);
     c->pos = resume_at(h, c, last_id, h->writer);
     simdsse_span out = simdsse_writer_output(h->writer);
     if (out.len > sizeof c->buf - (size_t)n) out.len = 0; /* cannot happen: both are short */

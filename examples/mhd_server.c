@@ -123,12 +123,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     s->next = after + 1;
     s->last = cfg->events;
     s->interval_ms = cfg->interval_ms;
-    /* The stream opens with the reconnection time (an event with only
-     * `retry`: it dispatches nothing). */
-    simdsse_event hello = {0};
-    hello.retry = 1000;
-    hello.has_retry = 1;
-    if (simdsse_writer_event(s->writer, &hello, 0) != SIMDSSE_OK) {
+    /* The stream opens with the reconnection time (a `retry` line: it
+     * dispatches nothing). */
+    if (simdsse_writer_retry(s->writer, 1000) != SIMDSSE_OK) {
         free_stream(s);
         return MHD_NO;
     }

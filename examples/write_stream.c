@@ -93,13 +93,10 @@ int main(int argc, char **argv) {
         return 1;
     }
 
-    /* An event with only `retry` sets the client's reconnection time and
-     * dispatches nothing (it has no data). */
-    simdsse_event hello = {0};
-    hello.retry = retry_ms;
-    hello.has_retry = 1;
+    /* A `retry` line sets the client's reconnection time and dispatches
+     * nothing. */
     int status = 0;
-    if (simdsse_writer_event(w, &hello, 0) != SIMDSSE_OK || flush(w) != 0) status = 1;
+    if (simdsse_writer_retry(w, retry_ms) != SIMDSSE_OK || flush(w) != 0) status = 1;
 
     char buf[8192];
     size_t have = 0;

@@ -58,7 +58,6 @@ HTTP/1.1 200 OK
 content-type: text/event-stream
 
 retry: 1000
-
 event: tick
 id: 1
 data: tick 1
@@ -78,7 +77,6 @@ HTTP/1.1 200 OK
 content-type: text/event-stream
 
 retry: 1000
-
 event: tick
 id: 3
 data: tick 3
@@ -102,7 +100,6 @@ HTTP/1.1 200 OK
 content-type: text/event-stream; charset=utf-8
 
 retry: 10
-
 : heartbeat
 id: 1
 data: event 1
@@ -126,7 +123,6 @@ HTTP/1.1 200 OK
 content-type: text/event-stream; charset=utf-8
 
 retry: 10
-
 : heartbeat
 id: 4
 data: event 4
@@ -163,7 +159,6 @@ HTTP/1.1 200 OK
 content-type: text/event-stream
 
 retry: 1000
-
 id: 1
 data: one
 
@@ -182,7 +177,6 @@ HTTP/1.1 200 OK
 content-type: text/event-stream
 
 retry: 1000
-
 id: 3
 data: three
 
@@ -202,7 +196,6 @@ write_stream)
   grep -v '^:$' "$work/out" >"$work/events"
   check "the stream without its heartbeats" same "$work/events" <<'EOF'
 retry: 500
-
 id: 1
 data: first
 
