@@ -14,9 +14,22 @@ set -u
 case_name=$1 work=$2 program=$3 http_get=${4:-}
 rm -rf "$work" && mkdir -p "$work" || exit 1
 passed=0 failed=0 pids=()
+# stop PID: SIGTERM, then at most 10 s for it to exit, then SIGKILL (and 1).
+stop() {
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+  if kill -KILL "$1" 2>/dev/null; then
+    echo "FAIL: $case_name: pid $1 still there 10 s after SIGTERM"
+    wait "$1" 2>/dev/null
+    return 1
+  fi
+  wait "$1" 2>/dev/null
+  return 0
+}
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  wait 2>/dev/null
+  local p
+  for p in "${pids[@]}"; do stop "$p" || failed=$((failed + 1)); done
+  pids=()
 }
 trap cleanup EXIT
 
@@ -33,7 +46,10 @@ has() { grep -q -e "$1" "$2" || { echo "  $2 lacks '$1'"; return 1; }; }
 # sets PORT from the first line it prints and SERVER to its pid.
 start() {
   mkfifo "$work/in" && exec 4<>"$work/in"
-  timeout 60 "$program" "$@" <"$work/in" >"$work/port" 2>"$work/log" &
+  # --foreground: a signal to timeout goes to the server alone. Without it
+  # timeout also sends SIGCONT to its group, which can cancel the SIGSTOP
+  # of LeakSanitizer's exit-time ptrace attach and hang an ASan build.
+  timeout --foreground 60 "$program" "$@" <"$work/in" >"$work/port" 2>"$work/log" &
   SERVER=$!
   pids+=("$SERVER")
   for _ in $(seq 100); do
@@ -221,6 +237,7 @@ EOF
   ;;
 esac
 
+cleanup
 echo "$passed passed, $failed failed"
 if [ "$failed" -ne 0 ]; then
   echo "== server log"; cat "$work/log" 2>/dev/null
