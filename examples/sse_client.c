@@ -64,7 +64,7 @@ typedef struct client {
 /* MARK: - Output: one line per event */
 
 static int reserve(client *c, size_t need) {
-    if (need <= c->line_cap) return 0;
+    if (need <= c->line_cap && c->line) return 0; /* c->line is never NULL after this */
     size_t cap = c->line_cap ? c->line_cap : 256;
     while (cap < need) cap *= 2;
     char *p = realloc(c->line, cap);
