@@ -26,9 +26,10 @@
  * nothing while it catches up. One that falls so far behind that its next
  * event leaves the ring is disconnected; it may reconnect and resume.
  *
- * Heartbeats. A subscriber that got nothing for --heartbeat MS (15000 by
- * default) gets a comment line, which keeps proxies from closing the idle
- * connection and shows a dead client as a failed send.
+ * Heartbeats. Every --heartbeat MS (15000 by default) each subscriber that
+ * got nothing since the last tick gets a comment line, `:`, which keeps
+ * proxies from closing the idle connection and shows a dead client as a
+ * failed send.
  *
  * Signals: SIGUSR1 closes every subscriber's stream (as a restart would:
  * browsers reconnect and resume), SIGINT and SIGTERM stop the hub. The
@@ -62,44 +63,40 @@
 /* Events are stored back to back in a circular byte buffer, already
  * formatted; positions are absolute byte counts since the hub started, so
  * "has this been overwritten?" is one comparison. */
-typedef struct slot {
-    uint64_t pos; /* where event `seq` starts */
-} slot;
-
 typedef struct ring {
     char *bytes;
-    size_t cap;          /* bytes */
-    slot *slots;
-    size_t nslots;       /* events */
+    size_t cap;           /* bytes */
+    uint64_t *starts;     /* where event id starts: starts[id % nslots] */
+    size_t nslots;        /* events */
     uint64_t first, next; /* events held: ids [first, next) */
     uint64_t tail, head;  /* bytes held: [tail, head) */
 } ring;
 
 static int ring_init(ring *r, size_t nslots, size_t cap) {
     r->bytes = malloc(cap);
-    r->slots = calloc(nslots, sizeof *r->slots);
+    r->starts = calloc(nslots, sizeof *r->starts);
     r->cap = cap;
     r->nslots = nslots;
     r->first = r->next = 1;
     r->tail = r->head = 0;
-    return r->bytes && r->slots ? 0 : -1;
+    return r->bytes && r->starts ? 0 : -1;
 }
 
 static void ring_free(ring *r) {
     free(r->bytes);
-    free(r->slots);
+    free(r->starts);
 }
 
 /* Appends event `next` (len <= cap bytes), dropping the oldest as needed. */
 static void ring_append(ring *r, const char *p, size_t len) {
     while (r->next - r->first == r->nslots || r->head + len - r->tail > r->cap) {
         r->first++;
-        r->tail = r->first == r->next ? r->head : r->slots[r->first % r->nslots].pos;
+        r->tail = r->first == r->next ? r->head : r->starts[r->first % r->nslots];
     }
     size_t at = (size_t)(r->head % r->cap), room = r->cap - at;
     memcpy(r->bytes + at, p, len < room ? len : room);
     if (len > room) memcpy(r->bytes, p + room, len - room);
-    r->slots[r->next % r->nslots].pos = r->head;
+    r->starts[r->next % r->nslots] = r->head;
     r->head += len;
     r->next++;
 }
@@ -210,7 +207,10 @@ static int pump(hub *h, conn *c) {
         ssize_t n;
         if (c->out_len) {
             n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL);
-            if (n > 0) c->out += n, c->out_len -= (size_t)n;
+            if (n > 0) {
+                c->out += n;
+                c->out_len -= (size_t)n;
+            }
         } else if (c->state == STREAMING && c->pos < h->ring.head) {
             if (c->pos < h->ring.tail) { /* its next event has left the ring */
                 fprintf(stderr, "hub: subscriber %d too slow, dropped\n", c->fd);
@@ -250,20 +250,21 @@ static int pump(hub *h, conn *c) {
 static uint64_t resume_at(hub *h, conn *c, const char *last_id, simdsse_writer *w) {
     const ring *r = &h->ring;
     if (!last_id || !*last_id) return r->head; /* new: from the next event */
+    /* Ours are written in decimal without leading zeros, below r->next. */
     char *end;
     errno = 0;
     unsigned long long id = strtoull(last_id, &end, 10);
-    int ours = last_id[0] >= '0' && last_id[0] <= '9' && !*end && !errno && id < r->next;
+    int ours = last_id[0] >= '0' && last_id[0] <= '9' && (last_id[0] != '0' || !last_id[1]) &&
+               !*end && !errno && id < r->next;
     if (ours && id + 1 >= r->first) {
         fprintf(stderr, "hub: subscriber %d resumes after %llu: %" PRIu64 " event(s) to replay\n",
                 c->fd, id, (uint64_t)(r->next - 1 - id));
-        return id + 1 == r->next ? r->head : r->slots[(id + 1) % r->nslots].pos;
+        return id + 1 == r->next ? r->head : r->starts[(id + 1) % r->nslots];
     }
     /* Gone (or an id we never issued): say so, and replay what the ring has. */
     char quoted[400], data[460]; /* last_id is under 64 bytes: at most 6 per byte in JSON */
     size_t qlen;
-    if (simdsse_format_json_string(last_id, strlen(last_id), quoted, sizeof quoted, &qlen) != SIMDSSE_OK)
-        memcpy(quoted, "\"?\"", qlen = 3);
+    simdsse_format_json_string(last_id, strlen(last_id), quoted, sizeof quoted, &qlen);
     simdsse_event ev = {0};
     ev.type = (simdsse_span){"too-old", 7};
     ev.data = (simdsse_span){data, (size_t)snprintf(data, sizeof data,
@@ -449,7 +450,21 @@ static int on_publish(void *user, const simdsse_event *in) {
     return h->batch_events >= (h->ring.nslots + 1) / 2 || h->batch_bytes >= h->ring.cap / 2;
 }
 
-/* The publisher wrote: parse, publish, send to every subscriber. */
+/* Parses a piece of the publisher's stream, publishing and sending. */
+static void publish(hub *h, const char *buf, size_t len) {
+    for (size_t off = 0; off < len;) {
+        size_t used = 0;
+        simdsse_status st = simdsse_parser_feed(h->parser, buf + off, len - off, &used);
+        off += used;
+        fan_out(h);
+        if (st == SIMDSSE_PAUSED && used > 0) continue; /* on_publish asked: feed the rest */
+        if (st == SIMDSSE_ERR_NO_MEMORY) simdsse_parser_reset(h->parser);
+        if (st < 0) fprintf(stderr, "hub: publisher: %s\n", simdsse_strerror(st));
+        break;
+    }
+}
+
+/* The publisher wrote. */
 static void on_stdin(hub *h) {
     static char buf[65536];
     ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
@@ -460,16 +475,7 @@ static void on_stdin(hub *h) {
         simdsse_parser_finish(h->parser);
         return;
     }
-    for (size_t off = 0; off < (size_t)n;) {
-        size_t used = 0;
-        simdsse_status st = simdsse_parser_feed(h->parser, buf + off, (size_t)n - off, &used);
-        off += used;
-        fan_out(h);
-        if (st == SIMDSSE_PAUSED && used > 0) continue; /* on_publish asked: feed the rest */
-        if (st == SIMDSSE_ERR_NO_MEMORY) simdsse_parser_reset(h->parser);
-        if (st < 0) fprintf(stderr, "hub: publisher: %s\n", simdsse_strerror(st));
-        break;
-    }
+    publish(h, buf, (size_t)n);
 }
 
 /* MARK: - Timers and signals */
@@ -637,8 +643,7 @@ int main(int argc, char **argv) {
     if (epoll_ctl(h.epfd, EPOLL_CTL_ADD, STDIN_FILENO, &ei) != 0) {
         char buf[65536];
         ssize_t n;
-        while ((n = read(STDIN_FILENO, buf, sizeof buf)) > 0)
-            simdsse_parser_feed(h.parser, buf, (size_t)n, NULL);
+        while ((n = read(STDIN_FILENO, buf, sizeof buf)) > 0) publish(&h, buf, (size_t)n);
         simdsse_parser_finish(h.parser);
     }
     printf("%u\n", (unsigned)ntohs(addr.sin_port));
@@ -646,7 +651,6 @@ int main(int argc, char **argv) {
     fprintf(stderr, "hub: serving http://127.0.0.1:%u/ (stream at /events)\n",
             (unsigned)ntohs(addr.sin_port));
 
-    fan_out(&h); /* nobody yet; resets the batch counters */
     uint64_t next_tick = now_ms() + hb;
     for (int stop = 0; !stop;) {
         struct epoll_event ev[64];
