@@ -214,8 +214,8 @@ def main():
                 failures.append("tab %d connected %d times, not 3" % (n + 1, got["opens"]))
         print("2 tabs x %d events, 2 server-side drops, replay and too-old: %s"
               % (len(expected), "ok" if not failures else "FAILED"))
-    except RuntimeError as e:
-        failures.append(str(e))
+    except (RuntimeError, OSError) as e:  # OSError: chromium did not start, or died
+        failures.append("%s: %s" % (type(e).__name__, e))
     finally:
         if browser:
             browser.close()
