@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """browser_test.py -- examples/hub.c end to end in headless Chromium.
 
-    browser_test.py HUB WORKDIR
+    browser_test.py WORKDIR [EMULATOR...] HUB
 
 Starts the hub (ring of 8 events, retry 1500 ms) and Debian's chromium,
 headless, with a fresh profile, driven over the DevTools protocol on a pipe
@@ -17,6 +17,8 @@ delivered (the page keeps them in `received`). Then:
 Each page must have received exactly the expected events, in order, and
 connected three times. Prints "SKIP: ..." and exits 0 when chromium is not
 installed. Bounded: every wait has a deadline, everything started is stopped.
+EMULATOR (qemu-user in a cross build, valgrind in .ci/valgrind.sh) runs the
+hub, as ctest runs its test programs.
 """
 import json
 import os
@@ -93,8 +95,8 @@ class Browser:
 
 
 class Hub:
-    def __init__(self, exe):
-        self.proc = subprocess.Popen([exe, "--ring", "8", "--retry", "1500", "--heartbeat", "1000"],
+    def __init__(self, command):
+        self.proc = subprocess.Popen(command + ["--ring", "8", "--retry", "1500", "--heartbeat", "1000"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE)
         self.port = int(self.proc.stdout.readline())
@@ -147,9 +149,9 @@ def wait_for(what, cond):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: browser_test.py HUB WORKDIR")
-    hub_exe, work = sys.argv[1], sys.argv[2]
+    if len(sys.argv) < 3:
+        sys.exit("usage: browser_test.py WORKDIR [EMULATOR...] HUB")
+    work, hub_command = sys.argv[1], sys.argv[2:]
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         print("SKIP: chromium not found (Debian: apt-get install chromium)")
@@ -167,7 +169,7 @@ def main():
     ]
     more = ["event %d" % i for i in range(7, 17)]  # 10 events: more than the ring's 8
     failures = []
-    hub = Hub(hub_exe)
+    hub = Hub(hub_command)
     browser = None
     chrome_log = open(os.path.join(work, "chromium.log"), "w")
     try:

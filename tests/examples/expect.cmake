@@ -2,14 +2,16 @@
 #
 #   cmake -DPROGRAM=exe [-DARGS=a|b] [-DINPUT=file] [-DTHEN=exe2] [-DTHEN_ARGS=a|b]
 #         -DEXPECT=file [-DEXPECT_ERR=file] [-DEXIT=n] [-DWORKDIR=dir] -DOUT=file
-#         -P expect.cmake
+#         [-DEMULATOR=cmd] -P expect.cmake
 #
 # INPUT reaches the program through a pipe (cmake -E cat INPUT | PROGRAM), as
 # a stream would; THEN is a second stage of the pipeline. Standard output
 # (of the last stage) must equal EXPECT; standard error, of every stage,
 # EXPECT_ERR (if given); PROGRAM's exit status EXIT (0 by default). ARGS
-# are separated by "|". The output is kept in OUT, OUT.err for a look.
-foreach(_v ARGS THEN_ARGS)
+# (and EMULATOR's words) are separated by "|". The output is kept in OUT, OUT.err for a look.
+# EMULATOR (qemu-user in a cross build, valgrind in .ci/valgrind.sh) runs
+# both programs, as ctest runs its test programs.
+foreach(_v ARGS THEN_ARGS EMULATOR)
   string(REPLACE "|" ";" ${_v} "${${_v}}")
 endforeach()
 if(NOT DEFINED EXIT)
@@ -22,9 +24,9 @@ set(_pipeline)
 if(INPUT)
   list(APPEND _pipeline COMMAND ${CMAKE_COMMAND} -E cat ${INPUT})
 endif()
-list(APPEND _pipeline COMMAND ${PROGRAM} ${ARGS})
+list(APPEND _pipeline COMMAND ${EMULATOR} ${PROGRAM} ${ARGS})
 if(THEN)
-  list(APPEND _pipeline COMMAND ${THEN} ${THEN_ARGS})
+  list(APPEND _pipeline COMMAND ${EMULATOR} ${THEN} ${THEN_ARGS})
 endif()
 execute_process(${_pipeline} WORKING_DIRECTORY ${WORKDIR} TIMEOUT 60
                 OUTPUT_FILE ${OUT} ERROR_FILE ${OUT}.err RESULTS_VARIABLE _codes)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # servers.sh -- the examples that serve or write a stream, checked byte for byte.
 #
-#     servers.sh CASE WORKDIR PROGRAM [HTTP_GET]
+#     servers.sh CASE WORKDIR PROGRAM HTTP_GET [EMULATOR...]
 #
 # CASE is one of:
 #   mhd_server    GET /events with and without Last-Event-ID, 204, 404, 405
@@ -9,9 +9,12 @@
 #   hub           the hub's HTTP surface: page, stats, errors, a replayed stream
 #   write_stream  heartbeats while the input is silent, ids, retry, a refused type
 # Servers run on ephemeral ports on 127.0.0.1 under timeout(1); the trap
-# stops them, so nothing is left behind. Prints "N passed, M failed".
+# stops them, so nothing is left behind. EMULATOR (qemu-user in a cross
+# build, valgrind in .ci/valgrind.sh) runs PROGRAM and HTTP_GET, as ctest
+# runs its test programs. Prints "N passed, M failed".
 set -u
-case_name=$1 work=$2 program=$3 http_get=${4:-}
+case_name=$1 work=$2 program=$3 http_get=$4
+emu=("${@:5}")
 rm -rf "$work" && mkdir -p "$work" || exit 1
 passed=0 failed=0 pids=()
 # stop PID: SIGTERM, then at most 10 s for it to exit, then SIGKILL (and 1).
@@ -49,10 +52,10 @@ start() {
   # --foreground: a signal to timeout goes to the server alone. Without it
   # timeout also sends SIGCONT to its group, which can cancel the SIGSTOP
   # of LeakSanitizer's exit-time ptrace attach and hang an ASan build.
-  timeout --foreground 60 "$program" "$@" <"$work/in" >"$work/port" 2>"$work/log" &
+  timeout --foreground 60 "${emu[@]}" "$program" "$@" <"$work/in" >"$work/port" 2>"$work/log" &
   SERVER=$!
   pids+=("$SERVER")
-  for _ in $(seq 100); do
+  for _ in $(seq 400); do
     grep -q '^[0-9][0-9]*$' "$work/port" 2>/dev/null && break
     sleep 0.05
   done
@@ -62,7 +65,7 @@ start() {
 get() { # get NAME [http_get options] PATH: the response in $work/NAME
   local name=$1; shift
   local path=${*: -1}
-  timeout 20 "$http_get" "${@:1:$#-1}" "$PORT" "$path" >"$work/$name"
+  timeout 30 "${emu[@]}" "$http_get" "${@:1:$#-1}" "$PORT" "$path" >"$work/$name"
 }
 
 case $case_name in
@@ -205,9 +208,13 @@ EOF
 
 write_stream)
   # Two lines, half a second of silence (heartbeats every 100 ms), a type
-  # with a CR (refused), a last line with no line feed.
-  { printf 'first\nnotice\tsecond\rline\n'; sleep 0.5; printf 'bad\rtype\tx\nlast'; } |
-    timeout 20 "$program" --heartbeat 100 --retry 500 >"$work/out" 2>"$work/err"
+  # with a CR (refused), a last line with no line feed. The silence starts
+  # once the program has written event 2 (an emulator may start slowly).
+  { printf 'first\nnotice\tsecond\rline\n'
+    for _ in $(seq 200); do grep -q '^id: 2$' "$work/out" 2>/dev/null && break; sleep 0.05; done
+    sleep 0.5
+    printf 'bad\rtype\tx\nlast'; } |
+    timeout 30 "${emu[@]}" "$program" --heartbeat 100 --retry 500 >"$work/out" 2>"$work/err"
   check "exit status 0" [ $? -eq 0 ]
   grep -v '^:$' "$work/out" >"$work/events"
   check "the stream without its heartbeats" same "$work/events" <<'EOF'
