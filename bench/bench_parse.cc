@@ -12,8 +12,9 @@
  *              from a socket arrive; whole: one feed;
  *   CONTENDER  each kernel compiled in that this CPU runs ("scalar" is the
  *              portable SWAR reference), through the callbacks; the same
- *              kernel through the pull API (push, next), "KERNEL-pull";
- *              and "memchr", bench/baseline_memchr.c.
+ *              kernel through the pull API, push then SIMDSSE_PARSER_FOREACH
+ *              ("KERNEL-pull") or a loop over simdsse_parser_next
+ *              ("KERNEL-next"); and "memchr", bench/baseline_memchr.c.
  * bytes_per_second is input bytes; `events` is dispatched events per
  * second. Every contender must dispatch the same events as the scalar
  * kernel (type, data, id and offset) on every corpus, checked at start-up:
@@ -87,7 +88,7 @@ int count_event(void *user, const simdsse_event *ev) {
 
 /* count_event, for the pull API. */
 struct tally_sink {
-    tally &t;
+    tally t;
     void take(const simdsse_event *ev) {
         t.events++;
         t.data_bytes += ev->data.len;
@@ -119,7 +120,7 @@ int digest_event(void *user, const simdsse_event *ev) {
 }
 
 struct digest_sink {
-    digest &d;
+    digest d;
     void take(const simdsse_event *ev) { digest_event(&d, ev); }
 };
 
@@ -138,22 +139,38 @@ bool simdsse_pass(simdsse_parser *p, const corpus &c, size_t chunk) {
 }
 
 /* Through the pull API: the consumer does what count_event does, or
- * digest_event, inline. */
+ * digest_event, inline, in the loop that takes the items. (A sink is the
+ * loop's own state, as an iterator's consumer keeps it: tally_sink counts
+ * in locals, where a callback has to count through its user pointer.) */
+enum class pull_loop { foreach, next };
+
 template <typename Sink>
-bool pull_pass(simdsse_parser *p, const corpus &c, size_t chunk, Sink &sink) {
+bool pull_pass(simdsse_parser *p, const corpus &c, size_t chunk, Sink &sink, pull_loop how) {
     size_t step = chunk ? chunk : c.len;
     for (size_t at = 0; at < c.len; at += step) {
         size_t n = c.len - at < step ? c.len - at : step;
         if (simdsse_parser_push(p, c.buf + at, n) != SIMDSSE_OK) return false;
         const simdsse_item *it;
         simdsse_status st;
-        while ((st = simdsse_parser_next(p, &it)) == SIMDSSE_OK) {
-            if (it->kind == SIMDSSE_ITEM_EVENT)
-                sink.take(&it->event);
-            else if (it->kind == SIMDSSE_ITEM_ERROR)
-                return false;
+        bool bad = false;
+        Sink local = sink;
+        if (how == pull_loop::foreach) {
+            SIMDSSE_PARSER_FOREACH(p, it, st) {
+                if (it->kind == SIMDSSE_ITEM_EVENT)
+                    local.take(&it->event);
+                else if (it->kind == SIMDSSE_ITEM_ERROR)
+                    bad = true;
+            }
+        } else {
+            while ((st = simdsse_parser_next(p, &it)) == SIMDSSE_OK) {
+                if (it->kind == SIMDSSE_ITEM_EVENT)
+                    local.take(&it->event);
+                else if (it->kind == SIMDSSE_ITEM_ERROR)
+                    bad = true;
+            }
         }
-        if (st != SIMDSSE_NEED_INPUT) return false;
+        sink = local;
+        if (bad || st != SIMDSSE_NEED_INPUT) return false;
     }
     simdsse_parser_finish(p);
     simdsse_parser_reset(p);
@@ -211,22 +228,21 @@ void bench_simdsse(benchmark::State &state, corpus_shape shape, size_t size, siz
 }
 
 void bench_pull(benchmark::State &state, corpus_shape shape, size_t size, size_t chunk,
-                const char *kernel) {
+                const char *kernel, pull_loop how) {
     const corpus *c = get(shape, size);
-    tally t;
-    tally_sink sink{t};
+    tally_sink sink{};
     simdsse_parser *p = c ? make_parser(kernel, nullptr, nullptr) : nullptr;
     if (!p) {
         state.SkipWithError("out of memory");
         return;
     }
     for (auto _ : state) {
-        if (!pull_pass(p, *c, chunk, sink)) {
+        if (!pull_pass(p, *c, chunk, sink, how)) {
             state.SkipWithError("parse error");
             break;
         }
     }
-    report(state, *c, t);
+    report(state, *c, sink.t);
     simdsse_parser_destroy(p);
 }
 
@@ -277,7 +293,9 @@ void register_all(bool with_dram) {
                     benchmark::RegisterBenchmark((base + k).c_str(), bench_simdsse, shape, size,
                                                  chunk, k);
                     benchmark::RegisterBenchmark((base + k + "-pull").c_str(), bench_pull, shape,
-                                                 size, chunk, k);
+                                                 size, chunk, k, pull_loop::foreach);
+                    benchmark::RegisterBenchmark((base + k + "-next").c_str(), bench_pull, shape,
+                                                 size, chunk, k, pull_loop::next);
                 }
                 benchmark::RegisterBenchmark((base + "memchr").c_str(), bench_memchr, shape, size,
                                              chunk);
@@ -320,6 +338,7 @@ bool contenders_agree() {
             for (const char *k : kernels()) {
                 names.push_back(k);
                 names.push_back(std::string(k) + "-pull");
+                names.push_back(std::string(k) + "-next");
             }
             names.push_back("memchr");
             for (const std::string &name : names) {
@@ -332,11 +351,15 @@ bool contenders_agree() {
                         baseline_init(&b, digest_event, &got);
                         fed = memchr_pass(&b, *c, chunk);
                         baseline_free(&b);
-                    } else if (name.size() > 5 && name.compare(name.size() - 5, 5, "-pull") == 0) {
+                    } else if (name.size() > 5 && name[name.size() - 5] == '-') {
                         std::string kernel = name.substr(0, name.size() - 5);
-                        digest_sink sink{got};
+                        pull_loop how = name.compare(name.size() - 4, 4, "pull") == 0
+                                            ? pull_loop::foreach
+                                            : pull_loop::next;
+                        digest_sink sink{};
                         simdsse_parser *p = make_parser(kernel.c_str(), nullptr, nullptr);
-                        fed = p && pull_pass(p, *c, chunk, sink);
+                        fed = p && pull_pass(p, *c, chunk, sink, how);
+                        got = sink.d;
                         simdsse_parser_destroy(p);
                     } else {
                         simdsse_parser *p = make_parser(k, digest_event, &got);

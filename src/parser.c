@@ -50,18 +50,9 @@ static simdsse_status init(simdsse_parser *p, const simdsse_parser_options *opt)
 }
 
 simdsse_parser *simdsse_parser_create(const simdsse_parser_options *opt, simdsse_status *status) {
-    simdsse_parser tmp, *p = NULL;
-    /* Built on the stack first: the allocator is one of the options. */
+    simdsse_parser tmp;
     simdsse_status st = init(&tmp, opt);
-    if (st == SIMDSSE_OK) {
-        p = tmp.alloc.malloc(tmp.alloc.ctx, sizeof *p);
-        if (p)
-            *p = tmp;
-        else
-            st = SIMDSSE_ERR_NO_MEMORY;
-    }
-    if (status) *status = st;
-    return p;
+    return simdsse__place(&tmp.alloc, &tmp, sizeof tmp, st, status);
 }
 
 static void release(simdsse_parser *p) {
@@ -169,7 +160,7 @@ static sse_step carry(simdsse_parser *p, const char *s, size_t n, uint64_t at) {
         p->line_pending = false;
         p->line.len = 0;
         p->skip_line = true;
-        return simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, p->line_offset + p->max_line);
+        return sse_go_on(simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, p->line_offset + p->max_line));
     }
     if (!n) return SSE_GO;
     size_t need = p->line.len + n;
@@ -249,12 +240,15 @@ SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
     for (;;) {
         if (d->window) {
             if (d->i < d->n) {
-                size_t done;
+                size_t done, n = d->n - d->i;
+                /* Pull: at most one item a line, so no more lines than free
+                 * slots, and the assembler need not check for room. */
+                if (pull && n > sse_queue_room(p)) n = sse_queue_room(p);
                 st = (pull ? simdsse__assemble_pull : simdsse__assemble)(
-                    p, buf + d->pos, len - d->pos, p->offset + d->pos, d->recs + d->i,
-                    d->n - d->i, &done);
+                    p, buf + d->pos, len - d->pos, p->offset + d->pos, d->recs + d->i, n, &done);
                 d->i += done;
                 if (st) return st;
+                if (pull && d->i < d->n) return SSE_STOP; /* the queue is full */
             }
             /* Every record of the window is assembled: step past them. */
             size_t window = d->window, next = d->next;
@@ -265,7 +259,12 @@ SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
             } else if (window < len - d->pos && next > 0) {
                 d->pos += next; /* rescan the unfinished line from its start */
             } else {
-                /* buf[pos + next, pos + window) is an unfinished line. */
+                /* buf[pos + next, pos + window) is an unfinished line (whose
+                 * too long a start makes an item: pull wants a free slot). */
+                if (pull && !sse_queue_room(p)) {
+                    d->window = window;
+                    return SSE_STOP;
+                }
                 st = carry(p, buf + d->pos + next, window - next, p->offset + d->pos + next);
                 d->pos += window;
                 if (st) return st;

@@ -77,7 +77,13 @@ typedef int sse_step;
 #define SSE_BEFORE 2 /* pull only: stop before this line, which changes
                       * state an item already queued must not see changed;
                       * nothing of it was done */
+#define SSE_QUEUED 3 /* pull only: an item went into the queue through
+                      * queue.tail (which the batch loop keeps in a register
+                      * while it dispatches); go on */
 /* ... or SIMDSSE_ERR_NO_MEMORY, which ends the chunk. */
+
+/* Outside the batch loop an item queued is just "go on". */
+SSE_INLINE sse_step sse_go_on(sse_step st) { return st == SSE_QUEUED ? SSE_GO : st; }
 
 /* One complete line's worth of scanning: the records of buf[pos, pos +
  * window) from the kernel, and how far they have been assembled. Feed
@@ -157,12 +163,21 @@ SSE_INLINE simdsse_item *sse_queue_slot(simdsse_parser *p) {
     return (simdsse_item *)(uintptr_t)p->queue.tail; /* (the items are ours) */
 }
 SSE_INLINE const simdsse_item *sse_queue_start(const sse_pull *s) { return &s->slots[0].item; }
-/* The slot was filled: stop when the queue is full, or when the item's
- * spans would not survive more parsing (`lasting` false). */
+/* The slot after `item`. */
+SSE_INLINE simdsse_item *sse_slot_after(const simdsse_item *item) {
+    return (simdsse_item *)(uintptr_t)&((const sse_slot *)(const void *)item)[1].item;
+}
+/* The slot was filled: SSE_STOP when the item's spans would not survive
+ * more parsing (`lasting` false), else SSE_QUEUED. The queue cannot
+ * overflow: each line makes one item at most, and the driver hands the
+ * assembler no more lines than there are free slots (sse_queue_room). */
 SSE_INLINE sse_step sse_queued(simdsse_parser *p, bool lasting) {
-    const sse_slot *next = (const sse_slot *)(const void *)p->queue.tail + 1;
-    p->queue.tail = &next->item;
-    return next == p->pull->slots + SSE_PULL_ITEMS || !lasting ? SSE_STOP : SSE_GO;
+    p->queue.tail = sse_slot_after(p->queue.tail);
+    return lasting ? SSE_QUEUED : SSE_STOP;
+}
+/* Free slots. */
+SSE_INLINE size_t sse_queue_room(const simdsse_parser *p) {
+    return (size_t)(p->pull->slots + SSE_PULL_ITEMS - (const sse_slot *)(const void *)p->queue.tail);
 }
 /* Items are queued: a line that changes what the getters show must wait
  * until they are taken (SSE_BEFORE). */
