@@ -16,7 +16,7 @@
  * --port 0, an ephemeral port); a log goes to standard error.
  *
  * One connection at a time, blocking sockets, libc and simdsse only: this
- * shows the protocol, not how to serve many clients (use an event loop).
+ * shows the protocol, not how to serve many clients: hub.c does that.
  */
 #define _POSIX_C_SOURCE 200809L
 
