@@ -18,6 +18,9 @@
 
 #include <stddef.h>
 
+/* Local to the module's .so: nothing here is nginx's or another module's. */
+#pragma GCC visibility push(hidden)
+
 typedef struct sse_pointer sse_pointer;
 
 /* Compiles `text` ("" or "/a/b~1c/0"). Returns NULL and sets *error (a
@@ -43,5 +46,7 @@ int sse_pointer_candidate(const sse_pointer *pointer, const char *data, size_t l
  */
 int sse_pointer_extract(const sse_pointer *pointer, const char *data, size_t len, char **out,
                         size_t *out_len, size_t *cap);
+
+#pragma GCC visibility pop
 
 #endif

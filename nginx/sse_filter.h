@@ -41,6 +41,9 @@
 
 #include <simdsse.h>
 
+/* Local to the module's .so: nothing here is nginx's or another module's. */
+#pragma GCC visibility push(hidden)
+
 typedef enum sse_filter_state {
     SSE_FILTER_OPEN = 0,       /* reading */
     SSE_FILTER_DONE,           /* sse_filter_finish: the stream ended */
@@ -120,5 +123,7 @@ size_t sse_filter_memory(const sse_filter *f);
 
 /* "line-too-long", "event-too-long", "no-memory"; NULL for OPEN and DONE. */
 const char *sse_filter_state_name(sse_filter_state state);
+
+#pragma GCC visibility pop
 
 #endif

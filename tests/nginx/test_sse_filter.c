@@ -333,8 +333,10 @@ static int agrees(const char *name, const char *s, size_t n, const opts *o) {
 
 /* MARK: - Streams written by hand, with what the client gets */
 
-static const opts open_opts = {1 << 20, 1 << 20, NULL, 0};
-static const opts drop_ping = {1 << 20, 1 << 20, ping, 1};
+#define OPEN_OPTS {1 << 20, 1 << 20, NULL, 0}
+#define DROP_PING {1 << 20, 1 << 20, ping, 1}
+static const opts open_opts = OPEN_OPTS;
+static const opts drop_ping = DROP_PING;
 
 typedef struct hand {
     const char *name;
@@ -347,51 +349,55 @@ typedef struct hand {
     uint64_t events, dropped;
 } hand;
 
-#define H(name, in, out, o, state, events, dropped) \
-    {name, S(in), S(out), o, state, events, dropped}
+/* The options last: H(name, in, out, state, events, dropped, max_line,
+ * max_event, drop types, their count). */
+#define H(name, in, out, state, events, dropped, ...) \
+    {name, S(in), S(out), {__VA_ARGS__}, state, events, dropped}
+#define BIG (1 << 20)
 
 static const hand hands[] = {
-    H("pass-through", "data: a\n\ndata: b\n\n", "data: a\n\ndata: b\n\n", open_opts,
-      SSE_FILTER_DONE, 2, 0),
-    H("crlf", "data: a\r\n\r\ndata: b\r\n\r\n", "data: a\r\n\r\ndata: b\r\n\r\n", open_opts,
-      SSE_FILTER_DONE, 2, 0),
-    H("cr", "data: a\r\rdata: b\r\r", "data: a\r\rdata: b\r\r", open_opts, SSE_FILTER_DONE, 2, 0),
-    H("unterminated event held back", "data: a\n\ndata: b\n", "data: a\n\n", open_opts,
-      SSE_FILTER_DONE, 1, 0),
-    H("unterminated comment held back", "data: a\n\n: hb", "data: a\n\n", open_opts,
-      SSE_FILTER_DONE, 1, 0),
-    H("heartbeat passes", "data: a\n\n: ping\n", "data: a\n\n: ping\n", open_opts,
-      SSE_FILTER_DONE, 1, 0),
-    H("drop", "event: ping\ndata: p\n\ndata: a\n\n", "data: a\n\n", drop_ping, SSE_FILTER_DONE, 2,
-      1),
-    H("comment before a dropped event stays", ": c\nevent: ping\ndata: p\n\n", ": c\n", drop_ping,
-      SSE_FILTER_DONE, 1, 1),
-    H("comment inside a dropped event goes", "event: ping\n: c\ndata: p\n\n", "", drop_ping,
-      SSE_FILTER_DONE, 1, 1),
+    H("pass-through", "data: a\n\ndata: b\n\n", "data: a\n\ndata: b\n\n", SSE_FILTER_DONE, 2, 0,
+      BIG, BIG, NULL, 0),
+    H("crlf", "data: a\r\n\r\ndata: b\r\n\r\n", "data: a\r\n\r\ndata: b\r\n\r\n", SSE_FILTER_DONE, 2,
+      0, BIG, BIG, NULL, 0),
+    H("cr", "data: a\r\rdata: b\r\r", "data: a\r\rdata: b\r\r", SSE_FILTER_DONE, 2, 0, BIG, BIG,
+      NULL, 0),
+    H("unterminated event held back", "data: a\n\ndata: b\n", "data: a\n\n", SSE_FILTER_DONE, 1, 0,
+      BIG, BIG, NULL, 0),
+    H("unterminated comment held back", "data: a\n\n: hb", "data: a\n\n", SSE_FILTER_DONE, 1, 0,
+      BIG, BIG, NULL, 0),
+    H("heartbeat passes", "data: a\n\n: ping\n", "data: a\n\n: ping\n", SSE_FILTER_DONE, 1, 0, BIG,
+      BIG, NULL, 0),
+    H("drop", "event: ping\ndata: p\n\ndata: a\n\n", "data: a\n\n", SSE_FILTER_DONE, 2, 1, BIG, BIG,
+      ping, 1),
+    H("comment before a dropped event stays", ": c\nevent: ping\ndata: p\n\n", ": c\n",
+      SSE_FILTER_DONE, 1, 1, BIG, BIG, ping, 1),
+    H("comment inside a dropped event goes", "event: ping\n: c\ndata: p\n\n", "", SSE_FILTER_DONE, 1,
+      1, BIG, BIG, ping, 1),
     H("a block without data is not an event", "id: 7\n\nevent: ping\ndata: p\n\n", "id: 7\n\n",
-      drop_ping, SSE_FILTER_DONE, 1, 1),
+      SSE_FILTER_DONE, 1, 1, BIG, BIG, ping, 1),
     H("event: without data dispatches nothing", "event: ping\n\ndata: a\n\n",
-      "event: ping\n\ndata: a\n\n", drop_ping, SSE_FILTER_DONE, 1, 0),
-    H("drop crlf", "event: ping\r\ndata: p\r\n\r\ndata: a\r\n\r\n", "data: a\r\n\r\n", drop_ping,
-      SSE_FILTER_DONE, 2, 1),
-    H("drop cr", "event: ping\rdata: p\r\rdata: a\r\r", "data: a\r\r", drop_ping, SSE_FILTER_DONE,
-      2, 1),
-    H("bom, then a comment", "\xEF\xBB\xBF: hi\ndata: a\n", "\xEF\xBB\xBF: hi\n", open_opts,
-      SSE_FILTER_DONE, 0, 0),
+      "event: ping\n\ndata: a\n\n", SSE_FILTER_DONE, 1, 0, BIG, BIG, ping, 1),
+    H("drop crlf", "event: ping\r\ndata: p\r\n\r\ndata: a\r\n\r\n", "data: a\r\n\r\n",
+      SSE_FILTER_DONE, 2, 1, BIG, BIG, ping, 1),
+    H("drop cr", "event: ping\rdata: p\r\rdata: a\r\r", "data: a\r\r", SSE_FILTER_DONE, 2, 1, BIG,
+      BIG, ping, 1),
+    H("bom, then a comment", "\xEF\xBB\xBF: hi\ndata: a\n", "\xEF\xBB\xBF: hi\n", SSE_FILTER_DONE,
+      0, 0, BIG, BIG, NULL, 0),
     H("event too long", "data: a\n\ndata: 0123456789012345678901234567890\n\ndata: b\n\n",
-      "data: a\n\n", ((opts){1 << 20, 20, NULL, 0}), SSE_FILTER_EVENT_TOO_LONG, 1, 0),
+      "data: a\n\n", SSE_FILTER_EVENT_TOO_LONG, 1, 0, BIG, 20, NULL, 0),
     H("the limit counts the event, not what came before it",
       "data: a\n\n: 0123456789\n: 0123456789\ndata: 01234567\n\n",
-      "data: a\n\n: 0123456789\n: 0123456789\ndata: 01234567\n\n", ((opts){1 << 20, 16, NULL, 0}),
-      SSE_FILTER_DONE, 2, 0),
+      "data: a\n\n: 0123456789\n: 0123456789\ndata: 01234567\n\n", SSE_FILTER_DONE, 2, 0, BIG, 16,
+      NULL, 0),
     H("comments before a too long event go out", ": c\ndata: 0123456789012345678901234567890\n\n",
-      ": c\n", ((opts){1 << 20, 20, NULL, 0}), SSE_FILTER_EVENT_TOO_LONG, 0, 0),
+      ": c\n", SSE_FILTER_EVENT_TOO_LONG, 0, 0, BIG, 20, NULL, 0),
     H("line too long", "data: a\n\n: 0123456789abc\ndata: b\n\n", "data: a\n\n",
-      ((opts){10, 1 << 20, NULL, 0}), SSE_FILTER_LINE_TOO_LONG, 1, 0),
-    H("an event as long as the limit passes", "data: ab\n\n", "data: ab\n\n",
-      ((opts){1 << 20, 10, NULL, 0}), SSE_FILTER_DONE, 1, 0),
-    H("one byte more does not", "data: abc\n\n", "", ((opts){1 << 20, 10, NULL, 0}),
-      SSE_FILTER_EVENT_TOO_LONG, 0, 0),
+      SSE_FILTER_LINE_TOO_LONG, 1, 0, 10, BIG, NULL, 0),
+    H("an event as long as the limit passes", "data: ab\n\n", "data: ab\n\n", SSE_FILTER_DONE, 1, 0,
+      BIG, 10, NULL, 0),
+    H("one byte more does not", "data: abc\n\n", "", SSE_FILTER_EVENT_TOO_LONG, 0, 0, BIG, 10, NULL,
+      0),
 };
 
 /* MARK: - Random hostile streams */
@@ -407,7 +413,7 @@ static void random_stream(hbuf *b) {
         "data: x", "data:yy", "data", "data: ", "event: ping", "event:ping", "event: a", "event",
         "id: 7", "id: 8", "id", "id: a\0b", "retry: 10", ": c", ":", "", "", "", "", "foo: bar",
         " data: lead", "data: 0123456789012345678901234567890123456789", ": 01234567890123456789",
-        "\xEF\xBB\xBF" "data: bom",
+        ("\xEF\xBB\xBF" "data: bom"),
     };
     static const size_t lens[] = {7, 7, 4, 6, 11, 10, 8, 5, 5, 5, 2, 7, 9, 3, 1, 0, 0, 0, 0, 8,
                                   11, 46, 22, 12};
