@@ -20,7 +20,11 @@ if [ ! -x "$work/configure" ]; then
 fi
 # shellcheck source=/dev/null
 source "$work/conf_flags"
-args=("${NGX_CONF_FLAGS[@]}" --with-cc="$cc" --add-dynamic-module="$addon")
+# The compiler flags Debian built its nginx with (`nginx -V`: optimisation
+# and hardening); conf_flags leaves them out, and nginx's own default is -O.
+args=("${NGX_CONF_FLAGS[@]}" --with-cc="$cc" --add-dynamic-module="$addon"
+      "--with-cc-opt=-g -O2 -fstack-protector-strong -Wformat -Werror=format-security -fPIC -D_FORTIFY_SOURCE=2"
+      "--with-ld-opt=-Wl,-z,relro -Wl,-z,now -fPIC")
 
 stamp="$work/.simdsse-configure"
 want=$(printf '%s\n' "${args[@]}" "${SIMDSSE_INCLUDE:-}" "${SIMDSSE_LIBS:-}" "${JANSSON_LIBS:-}";

@@ -114,10 +114,14 @@ typedef struct {
     /* The input buffer being fed: stream bytes [base, base + size). */
     ngx_buf_t *in;
     uint64_t base;
-    ngx_chain_t *in_link;
+    ngx_chain_t *in_chain;       /* the body filter's input */
+    ngx_chain_t *in_link;        /* its link being read */
     ngx_buf_t *last_in_range;    /* the last range into `in`, or NULL */
     ngx_buf_t *last_carry_range; /* the last range into `carry`, or NULL */
     unsigned whole : 1;          /* `in` is forwarded as it is */
+    /* So far the output is the input, link for link: it goes on as it
+     * came, and no link is allocated (the usual case). */
+    unsigned identity : 1;
 
     /* Held bytes: stream bytes [carry_from, base) in carry->buf.pos. */
     ngx_http_sse_block_t *carry;
@@ -383,21 +387,35 @@ static void ngx_http_sse_append(ngx_http_sse_ctx_t *ctx, ngx_chain_t *cl) {
     ctx->last_out = &cl->next;
 }
 
+/* Appends someone else's buffer, as it is, to the output. */
+static ngx_int_t ngx_http_sse_pass(ngx_http_sse_ctx_t *ctx, ngx_buf_t *b) {
+    ngx_chain_t *cl = ngx_alloc_chain_link(ctx->request->pool);
+    if (cl == NULL) return NGX_ERROR;
+    cl->buf = b;
+    ngx_http_sse_append(ctx, cl);
+    return NGX_OK;
+}
+
+/* The output stops being the input: it gets links of its own, first for
+ * the input buffers before the current one, all forwarded as they are. */
+static ngx_int_t ngx_http_sse_materialize(ngx_http_sse_ctx_t *ctx) {
+    if (!ctx->identity) return NGX_OK;
+    ctx->identity = 0;
+    for (ngx_chain_t *cl = ctx->in_chain; cl && cl != ctx->in_link; cl = cl->next)
+        if (ngx_http_sse_pass(ctx, cl->buf) != NGX_OK) return NGX_ERROR;
+    return NGX_OK;
+}
+
 /* A buffer of ours at the end of the output. */
 static ngx_buf_t *ngx_http_sse_buf(ngx_http_sse_ctx_t *ctx) {
+    if (ngx_http_sse_materialize(ctx) != NGX_OK) return NULL;
     ngx_chain_t *cl = ngx_http_sse_link(ctx);
     if (cl == NULL) return NULL;
     ngx_http_sse_append(ctx, cl);
     return cl->buf;
 }
 
-/* Appends someone else's buffer, as it is, to the output. */
-static ngx_chain_t *ngx_http_sse_pass(ngx_http_sse_ctx_t *ctx, ngx_buf_t *b) {
-    ngx_chain_t *cl = ngx_alloc_chain_link(ctx->request->pool);
-    if (cl == NULL) return NULL;
-    cl->buf = b;
-    return cl;
-}
+
 
 static void ngx_http_sse_release_block(ngx_http_sse_block_t *block) {
     block->busy = 0;
@@ -481,17 +499,29 @@ static void ngx_http_sse_emit(void *user, uint64_t from, uint64_t to) {
     ngx_http_sse_ctx_t *ctx = user;
     ngx_buf_t *in = ctx->in;
     uint64_t base = ctx->base, upto = to < base ? to : base;
+    int whole = from >= base && to == base + (uint64_t)(in->last - in->pos);
+    if (whole && ctx->identity) {
+        ctx->whole = 1; /* the usual case: the buffer goes on as it is */
+        return;
+    }
+    if (ngx_http_sse_materialize(ctx) != NGX_OK) goto failed;
     ngx_chain_t *held = NULL, *rest = NULL;
     if (from < base && (held = ngx_http_sse_link(ctx)) == NULL) goto failed;
     if (to > base) {
         if (from <= base && to == base + (uint64_t)(in->last - in->pos)) {
-            /* The usual case: the buffer goes on as it is. */
-            rest = ngx_http_sse_pass(ctx, in);
+            rest = ngx_alloc_chain_link(ctx->request->pool);
+            if (rest) rest->buf = in;
             ctx->whole = 1;
         } else {
             rest = ngx_http_sse_link(ctx);
         }
-        if (rest == NULL) goto failed;
+        if (rest == NULL) {
+            if (held) {
+                held->next = ctx->free;
+                ctx->free = held;
+            }
+            goto failed;
+        }
     }
     if (held) {
         u_char *p = ctx->carry->buf.pos - ctx->carry_from;
@@ -509,16 +539,13 @@ static void ngx_http_sse_emit(void *user, uint64_t from, uint64_t to) {
     }
     return;
 failed:
-    if (held) {
-        held->next = ctx->free;
-        ctx->free = held;
-    }
     sse_filter_fail(&ctx->filter);
 }
 
 /* After a call down the chain: ranges the client now has release what
  * they point into. */
 static void ngx_http_sse_update_busy(ngx_http_sse_ctx_t *ctx, ngx_chain_t *out) {
+    if (ctx->busy == NULL && out == NULL) return;
     ngx_chain_t **ll = &ctx->busy;
     while (*ll) ll = &(*ll)->next;
     *ll = out;
@@ -749,6 +776,11 @@ static ngx_int_t ngx_http_sse_feed(ngx_http_sse_ctx_t *ctx, ngx_buf_t *in) {
 
     if (ctx->validator) simdsse_validator_feed(ctx->validator, in->pos, size);
     sse_filter_state st = sse_filter_feed(f, (const char *)in->pos, size);
+    if (f->whole) {
+        /* The usual case: the buffer goes on as it is. */
+        ctx->whole = 1;
+        if (!ctx->identity && ngx_http_sse_pass(ctx, in) != NGX_OK) return NGX_ERROR;
+    }
 
     /* Held bytes the filter resolved (sent or dropped) free their block
      * once sent; bytes it did not resolve are held. */
@@ -769,8 +801,10 @@ static ngx_int_t ngx_http_sse_feed(ngx_http_sse_ctx_t *ctx, ngx_buf_t *in) {
         }
     }
     /* The input buffer is free once its last range is sent; now, if none
-     * points into it (everything copied or dropped). */
+     * points into it (everything copied or dropped). Either way it does not
+     * go on as it is: the output has links of its own from here. */
     if (!ctx->whole) {
+        if (ngx_http_sse_materialize(ctx) != NGX_OK) return NGX_ERROR;
         if (ctx->last_in_range)
             ctx->last_in_range->shadow = in;
         else
@@ -787,17 +821,22 @@ static ngx_int_t ngx_http_sse_body_filter(ngx_http_request_t *r, ngx_chain_t *in
 
     ctx->out = NULL;
     ctx->last_out = &ctx->out;
-    ngx_int_t rc = NGX_OK;
+    ctx->in_chain = in;
+    ctx->identity = !ctx->ended;
     ngx_uint_t flush = 0;
 
     for (ngx_chain_t *cl = in; cl; cl = cl->next) {
         ngx_buf_t *b = cl->buf;
+        ctx->in_link = cl;
+        ctx->whole = 0;
         if (ctx->ended) {
-            /* After a cut: the rest of the response is not for the client. */
+            /* After a cut: the rest of the response is not for the client
+             * (the cut left identity, so nothing of it is forwarded). */
             if (ngx_buf_in_memory(b)) b->pos = b->last;
             if (b->in_file) b->file_pos = b->file_last;
             continue;
         }
+        flush |= b->flush;
         if (ngx_buf_size(b) > 0) {
             if (!ngx_buf_in_memory(b)) {
                 /* r->filter_need_in_memory makes the copy filter read files
@@ -807,40 +846,38 @@ static ngx_int_t ngx_http_sse_body_filter(ngx_http_request_t *r, ngx_chain_t *in
                 return NGX_ERROR;
             }
             ctx->last_data = ngx_current_msec;
-            rc = ngx_http_sse_feed(ctx, b);
-            if (rc != NGX_OK) return NGX_ERROR;
+            if (ngx_http_sse_feed(ctx, b) != NGX_OK) return NGX_ERROR;
+            flush = 1;
             if (ctx->ended) continue;
+        } else if (!ctx->identity && ngx_http_sse_pass(ctx, b) != NGX_OK) {
+            return NGX_ERROR; /* flush, sync or last_buf: goes on as it is */
         }
         if (b->last_buf) {
             ngx_http_sse_finish(ctx, 1);
             ctx->ended = 1;
-            if (!ctx->whole || ngx_buf_size(b) == 0) {
+            if (ngx_buf_size(b) > 0 && !ctx->whole) {
+                /* The buffer that carried the flag did not go out. */
                 ngx_buf_t *end = ngx_http_sse_buf(ctx);
                 if (end == NULL) return NGX_ERROR;
                 end->last_buf = 1;
             }
-        } else if (b->flush) {
-            flush = 1;
         }
     }
 
     /* Every range ends on an event boundary (or after a comment): out it
      * goes, now. */
-    if (flush || ctx->out) {
-        if (ctx->out == NULL) {
-            ngx_buf_t *b = ngx_http_sse_buf(ctx);
-            if (b == NULL) return NGX_ERROR;
-        }
-        ngx_chain_t *last = ctx->out;
+    ngx_chain_t *out = ctx->identity ? in : ctx->out;
+    if (flush && out) {
+        ngx_chain_t *last = out;
         while (last->next) last = last->next;
         last->buf->flush = 1;
     }
-
-    ngx_chain_t *out = ctx->out;
+    ctx->in_chain = ctx->in_link = NULL;
     ctx->out = NULL;
     ctx->last_out = &ctx->out;
-    rc = ngx_http_next_body_filter(r, out);
-    ngx_http_sse_update_busy(ctx, out);
+    ngx_int_t rc = ngx_http_next_body_filter(r, out);
+    ngx_http_sse_update_busy(ctx, ctx->identity ? NULL : out);
+    ctx->identity = 0;
     return rc;
 }
 

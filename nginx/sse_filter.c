@@ -273,12 +273,20 @@ sse_filter_state sse_filter_feed(sse_filter *f, const char *chunk, size_t len) {
     simdsse_status st = simdsse_parser_feed(f->parser, chunk, len, NULL);
     if (f->state == SSE_FILTER_OPEN && st == SIMDSSE_ERR_NO_MEMORY)
         cut(f, SSE_FILTER_NO_MEMORY, f->safe);
+    f->whole = 0;
     if (f->state == SSE_FILTER_OPEN) {
-        scan_to(f, f->base + len);
-        if (f->overflow || f->base + len - f->safe > f->o.max_event)
+        uint64_t end = f->base + len;
+        if (f->scan < end) scan_to(f, end);
+        if (f->overflow || end - f->safe > f->o.max_event) {
             cut(f, SSE_FILTER_EVENT_TOO_LONG, f->safe + f->o.max_event);
-        else
+        } else if (f->keep == f->base && f->safe == end && len) {
+            /* The usual case: the chunk ends on an event boundary and all
+             * of it goes out, as it is; no emit call. */
+            f->whole = 1;
+            f->keep = end;
+        } else {
             emit_kept(f, f->safe);
+        }
     }
     f->end = f->base + len;
     f->chunk = NULL;

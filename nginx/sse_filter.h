@@ -61,7 +61,8 @@ typedef struct sse_filter_options {
      * while the parser's spans are valid. NULL: none. */
     void (*on_event)(void *user, const simdsse_event *event, int dropped);
     /* Forward stream bytes [from, to). Called in stream order, during
-     * sse_filter_feed, never for bytes already emitted. */
+     * sse_filter_feed, never for bytes already emitted; not called for a
+     * chunk that goes out whole (see `whole`). */
     void (*emit)(void *user, uint64_t from, uint64_t to);
     void *user;
 } sse_filter_options;
@@ -85,6 +86,8 @@ typedef struct sse_filter {
     uint8_t bom;        /* bytes of a stream-start BOM walked */
     uint8_t id_frozen;  /* the last event ID is `id`, not the parser's */
     uint8_t overflow;   /* the walk found more than max_event bytes held */
+    uint8_t whole;      /* the last chunk fed goes out as it is, all of it,
+                           and nothing else went out with it: no emit */
     sse_filter_state state;
     uint64_t cut_offset;   /* a cut: the stream ends here (a safe point) */
     uint64_t limit_offset; /* a cut: the first byte past the limit */
@@ -103,8 +106,9 @@ void sse_filter_free(sse_filter *f);
 
 /* Feeds stream bytes [end, end + len) and returns the state: OPEN, or the
  * reason the filter cut the stream (it then ignores further input). Every
- * emit call for this chunk happens before it returns. Afterwards the held
- * bytes are [safe, end). */
+ * emit call for this chunk happens before it returns, except in the usual
+ * case, where `whole` says instead that the chunk goes out as it is.
+ * Afterwards the held bytes are [safe, end). */
 sse_filter_state sse_filter_feed(sse_filter *f, const char *chunk, size_t len);
 
 /* The caller could not hold the bytes it was asked to: cut at `safe`. */

@@ -240,6 +240,11 @@ static void run(const char *s, size_t n, const opts *o, const size_t *sizes, siz
         m.chunk = s + at;
         m.base = at;
         sse_filter_state st = sse_filter_feed(&m.f, s + at, c);
+        if (m.f.whole) {
+            if (m.emitted > m.base) m.bad_range = 1;
+            hbuf_add(&m.out, s + at, c);
+            m.emitted = at + c;
+        }
         at += c;
         if (st != SSE_FILTER_OPEN) break;
         /* Hold what the filter did not resolve, as the module does. */
