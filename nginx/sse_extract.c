@@ -3,7 +3,6 @@
  * sse_extract.h).
  * SPDX-License-Identifier: MIT
  */
-#define _GNU_SOURCE /* memmem */
 #include "sse_extract.h"
 
 #include <stdio.h>
@@ -24,8 +23,21 @@ struct sse_pointer {
     /* The last token that can only be an object key, or NULL: what a
      * document holding the value must contain (see the header). */
     const token *key;
+    size_t rare;           /* the key's rarest byte, where a search starts */
     int key_short_escapes; /* the key has a byte JSON may write as \X */
 };
+
+/* How common a byte is in JSON event data, roughly (lower: rarer): the
+ * key search looks for its rarest byte first, which in LLM streams is
+ * often '_' (total_tokens, output_tokens). */
+static int commonness(unsigned char c) {
+    static const char letters[] = "zqjxkvbpygfwmucldrhsnioate"; /* rarest first */
+    if (c >= 'a' && c <= 'z') return 10 + (int)(strchr(letters, c) - letters);
+    if (c >= 'A' && c <= 'Z') return 5;
+    if (c >= '0' && c <= '9') return 8;
+    if (c == ' ' || c == '"' || c == ':' || c == ',') return 40;
+    return 1;
+}
 
 /* RFC 6901: "array-index = %x30 / ( %x31-39 *(%x30-39) )", no leading
  * zeros; "-" names the element after the last, which never exists. */
@@ -88,6 +100,7 @@ sse_pointer *sse_pointer_compile(const char *text, size_t len, const char **erro
         for (size_t i = 0; i < p->key->len; i++) {
             unsigned char c = (unsigned char)p->key->text[i];
             if (c < 0x20 || c == '"' || c == '\\' || c == '/') p->key_short_escapes = 1;
+            if (commonness(c) < commonness((unsigned char)p->key->text[p->rare])) p->rare = i;
         }
     }
     return p;
@@ -97,11 +110,36 @@ no_memory:
     return NULL;
 }
 
+/* Whether data holds the key's bytes: memchr for its rarest byte, then a
+ * compare (on short event data this beats memmem's general algorithm
+ * several times over). */
+static int has_key(const sse_pointer *p, const char *data, size_t len) {
+    const char *k = p->key->text;
+    size_t n = p->key->len, r = p->rare;
+    if (len < n) return 0;
+    const char *s = data + r, *last = data + (len - n) + r; /* where k[r] may be */
+    while (s <= last && (s = memchr(s, k[r], (size_t)(last - s) + 1)) != NULL) {
+        if (memcmp(s - r, k, n) == 0) return 1;
+        s++;
+    }
+    return 0;
+}
+
+/* Whether data holds a \u escape. */
+static int has_u_escape(const char *data, size_t len) {
+    const char *s = data, *end = data + len;
+    while ((s = memchr(s, '\\', (size_t)(end - s))) != NULL && s + 1 < end) {
+        if (s[1] == 'u') return 1;
+        s += 2; /* the escaped byte is not an escape */
+    }
+    return 0;
+}
+
 int sse_pointer_candidate(const sse_pointer *p, const char *data, size_t len) {
     if (!p->key || !p->key->len) return 1; /* nothing to look for */
-    if (memmem(data, len, p->key->text, p->key->len)) return 1;
+    if (has_key(p, data, len)) return 1;
     if (p->key_short_escapes) return memchr(data, '\\', len) != NULL;
-    return memmem(data, len, "\\u", 2) != NULL;
+    return has_u_escape(data, len);
 }
 
 static int put(char **out, size_t *out_len, size_t *cap, const char *s, size_t n) {

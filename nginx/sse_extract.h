@@ -11,7 +11,8 @@
  * backslash; so data holds the value only if it contains the last such
  * token's bytes, or, when the token has no byte that JSON escapes in short
  * form, the six-byte form `\u` of some character. LLM deltas rarely carry
- * either, so most events are passed over with one memmem and never parsed.
+ * either, so most events are passed over after a memchr or two (for the
+ * token's rarest byte, and for backslashes) and never parsed.
  */
 #ifndef SSE_EXTRACT_H
 #define SSE_EXTRACT_H

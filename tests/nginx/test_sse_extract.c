@@ -141,6 +141,16 @@ int main(void) {
     CHECK(candidate("/0/1", "[[1,2]]") == 1 && candidate("", "1") == 1,
           "no key to look for: every event is a candidate");
     CHECK(candidate("/a~1b", "{\"a\\/b\":1}") == 1, "a key with / may be written \\/");
+    /* The key search: at either end of the data, its rarest byte first or
+     * last, repeated, longer than the data. */
+    CHECK(candidate("/total_tokens", "total_tokens") == 1, "the whole data");
+    CHECK(candidate("/total_tokens", "xtotal_tokens") == 1 && candidate("/total_tokens", "total_tokensx") == 1,
+          "at an end");
+    CHECK(candidate("/_ab", "__ab") == 1 && candidate("/ab_", "ab__") == 1, "rare byte first, last");
+    CHECK(candidate("/total_tokens", "total_tokenz total__tokens otal_tokens") == 0, "near misses");
+    CHECK(candidate("/total_tokens", "total_tok") == 0, "longer than the data");
+    CHECK(candidate("/x", "\\\\u") == 0 && candidate("/x", "\\\\\\u") == 1,
+          "an escaped backslash before u is no \\u escape");
 
     /* Whatever the escaping, a document holding the value is a candidate
      * (ex() checks it on every success). */
