@@ -16,7 +16,14 @@
  * worker's CPU time (utime + stime from /proc) per event, and its resident
  * memory with every stream open, less its memory before the first one, per
  * stream. The three configurations differ only in the module's directives;
- * all proxy unbuffered, as an SSE gateway without the module must.
+ * all proxy unbuffered, as an SSE gateway without the module must. They
+ * run at the same time, each in its own nginx with its own N streams, so
+ * that the rest of a shared machine's load falls on all three alike.
+ *
+ * CPU time on a shared machine is noisy. --callgrind runs nginx under
+ * valgrind's callgrind instead and reports the worker's instructions per
+ * event, which do not depend on what else the machine runs (keep N and R
+ * small: the worker is some 50 times slower).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -49,7 +56,7 @@ static const char conf_head[] =
     "daemon off;\n"
     "master_process on;\n"
     "worker_processes 1;\n"
-    "worker_rlimit_nofile 16384;\n"
+    "@RLIMIT@"
     "pid @PREFIX@/nginx.pid;\n"
     "lock_file @PREFIX@/nginx.lock;\n"
     "error_log @PREFIX@/error.log warn;\n"
@@ -219,6 +226,7 @@ static void upstream_main(int listen_fd, unsigned rate) {
 
 typedef struct client {
     int fd;
+    int cfg; /* which configuration's nginx */
     int got_head;
     char last; /* the last byte seen */
     uint64_t events;
@@ -305,52 +313,110 @@ static long rss_bytes(pid_t pid) {
 /* MARK: - One configuration */
 
 typedef struct figures {
-    double events_per_s, cpu_us_per_event, cpu_share;
+    double events_per_s, cpu_us_per_event, cpu_share, instructions_per_event;
     double bytes_per_stream;
     uint64_t events;
     int streams_open;
 } figures;
 
-static int measure(const char *bin, const char *module, const char *work, int up_port,
-                   const struct config *cfg, int streams, double warmup, double seconds,
-                   figures *fig) {
+/* The worker's instruction count from its callgrind output, or 0. */
+static double callgrind_total(const char *dir, pid_t worker) {
+    char path[1100], line[512];
+    snprintf(path, sizeof path, "%s/callgrind.%d", dir, (int)worker);
+    FILE *f = fopen(path, "r");
+    double total = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "summary: %lf", &total) == 1 || sscanf(line, "totals: %lf", &total) == 1) break;
+    if (f) fclose(f);
+    return total;
+}
+
+/* Starts nginx with one configuration in `dir`; its worker in *worker. */
+static int start_nginx(const char *bin, const char *module, const char *dir, int up_port,
+                       const struct config *cfg, int callgrind, h_nginx *ng, pid_t *worker) {
+    char wrapper[1100];
+    if (callgrind) {
+        /* nginx under callgrind: the worker, forked, is traced too. */
+        snprintf(wrapper, sizeof wrapper, "%s/nginx-callgrind.sh", dir);
+        hbuf sh = {0};
+        hbuf_printf(&sh, "#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file=%s/callgrind.%%p "
+                         "'%s' \"$@\"\n", dir, bin);
+        if (h_write_file(wrapper, sh.ptr, sh.len) != 0 || chmod(wrapper, 0755) != 0) return -1;
+        hbuf_free(&sh);
+        bin = wrapper;
+    }
     hbuf conf = {0};
-    hbuf_str(&conf, conf_head);
+    /* valgrind keeps the descriptor limit where it is. */
+    const char *head = strstr(conf_head, "@RLIMIT@");
+    hbuf_add(&conf, conf_head, (size_t)(head - conf_head));
+    if (!callgrind) hbuf_str(&conf, "worker_rlimit_nofile 16384;\n");
+    hbuf_str(&conf, head + strlen("@RLIMIT@"));
     hbuf_str(&conf, cfg->directives);
     hbuf_str(&conf, conf_tail);
-    h_nginx ng;
-    if (h_nginx_start(&ng, bin, work, module, conf.ptr, up_port) != 0) return -1;
+    int rc = h_nginx_start(ng, bin, dir, module, conf.ptr, up_port);
     hbuf_free(&conf);
-    pid_t worker = -1;
-    for (int i = 0; i < 100 && worker < 0; i++) {
-        worker = worker_of(ng.pid);
-        if (worker < 0) h_sleep_ms(20);
+    if (rc != 0) return -1;
+    *worker = -1;
+    for (int i = 0; i < 250 && *worker < 0; i++) {
+        *worker = worker_of(ng->pid);
+        if (*worker < 0) h_sleep_ms(20);
     }
-    h_sleep_ms(200);
-    long rss_idle = rss_bytes(worker);
+    return *worker < 0 ? -1 : 0;
+}
+
+/*
+ * Measures configurations configs[from, to) at once, each with its own
+ * nginx and its own `streams` clients (so that whatever else the machine
+ * runs weighs on them alike), into fig[from, to).
+ */
+static int measure(const char *bin, const char *module, const char *work, int up_port,
+                   size_t from, size_t to, int streams, double warmup, double seconds,
+                   int callgrind, figures fig[NCONFIGS]) {
+    h_nginx ng[NCONFIGS];
+    pid_t worker[NCONFIGS];
+    long rss_idle[NCONFIGS];
+    double cpu_at_warm[NCONFIGS];
+    uint64_t total[NCONFIGS] = {0}, at_warm[NCONFIGS] = {0};
+    char dirs[NCONFIGS][1024];
+    int rc = 0;
+    size_t started = from;
+    memset(fig + from, 0, sizeof(figures) * (to - from));
+    for (; started < to; started++) {
+        size_t i = started;
+        snprintf(dirs[i], sizeof dirs[i], "%s/%zu", work, i);
+        mkdir(dirs[i], 0755);
+        if (start_nginx(bin, module, dirs[i], up_port, &configs[i], callgrind, &ng[i], &worker[i]) != 0) {
+            fprintf(stderr, "sse_load: %s: nginx did not start\n", configs[i].name);
+            rc = -1;
+            goto stop;
+        }
+    }
+    h_sleep_ms(callgrind ? 2000 : 200);
+    for (size_t i = from; i < to; i++) rss_idle[i] = rss_bytes(worker[i]);
 
     int ep = epoll_create1(0);
-    client *cs = calloc((size_t)streams, sizeof *cs);
+    size_t nconf = to - from, nclients = (size_t)streams * nconf;
+    client *cs = calloc(nclients, sizeof *cs);
     static const char req[] = "GET /stream HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
-    for (int i = 0; i < streams; i++) {
-        cs[i].fd = connect_nonblock(ng.port);
-        struct epoll_event e = {EPOLLIN | EPOLLOUT | EPOLLET, {.ptr = &cs[i]}};
-        epoll_ctl(ep, EPOLL_CTL_ADD, cs[i].fd, &e);
+    for (size_t k = 0; k < nclients; k++) {
+        cs[k].cfg = (int)(from + k % nconf);
+        cs[k].fd = connect_nonblock(ng[cs[k].cfg].port);
+        struct epoll_event e = {EPOLLIN | EPOLLOUT | EPOLLET, {.ptr = &cs[k]}};
+        epoll_ctl(ep, EPOLL_CTL_ADD, cs[k].fd, &e);
     }
     uint64_t start = now_us(), warm_end = start + (uint64_t)(warmup * 1e6);
     uint64_t end = warm_end + (uint64_t)(seconds * 1e6);
-    uint64_t events_at_warm = 0, total = 0;
-    double cpu_at_warm = 0;
-    long rss_loaded = 0;
-    int warmed = 0, open = 0;
+    int warmed = 0;
     struct epoll_event evs[512];
     char buf[65536];
     for (;;) {
         uint64_t t = now_us();
         if (!warmed && t >= warm_end) {
             warmed = 1;
-            events_at_warm = total;
-            cpu_at_warm = cpu_seconds(worker);
+            for (size_t i = from; i < to; i++) {
+                at_warm[i] = total[i];
+                cpu_at_warm[i] = cpu_seconds(worker[i]);
+            }
         }
         if (t >= end) break;
         int n = epoll_wait(ep, evs, 512, 10);
@@ -359,7 +425,7 @@ static int measure(const char *bin, const char *module, const char *work, int up
             if ((evs[i].events & EPOLLOUT) && !c->got_head) {
                 if (send(c->fd, req, sizeof req - 1, MSG_NOSIGNAL) == (ssize_t)(sizeof req - 1)) {
                     c->got_head = 1;
-                    open++;
+                    fig[c->cfg].streams_open++;
                     struct epoll_event e = {EPOLLIN | EPOLLET, {.ptr = c}};
                     epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &e);
                 }
@@ -368,34 +434,39 @@ static int measure(const char *bin, const char *module, const char *work, int up
                 for (;;) {
                     ssize_t r = read(c->fd, buf, sizeof buf);
                     if (r <= 0) break;
-                    total += count_events(c, buf, (size_t)r);
+                    total[c->cfg] += count_events(c, buf, (size_t)r);
                 }
             }
         }
     }
-    double cpu = cpu_seconds(worker) - cpu_at_warm;
-    rss_loaded = rss_bytes(worker);
-    uint64_t events = total - events_at_warm;
-    fig->events = events;
-    fig->events_per_s = (double)events / seconds;
-    fig->cpu_us_per_event = events ? cpu * 1e6 / (double)events : 0;
-    fig->cpu_share = cpu / seconds;
-    fig->bytes_per_stream = (double)(rss_loaded - rss_idle) / streams;
-    fig->streams_open = open;
-    for (int i = 0; i < streams; i++) close(cs[i].fd);
+    for (size_t i = from; i < to; i++) {
+        figures *g = &fig[i];
+        double cpu = cpu_seconds(worker[i]) - cpu_at_warm[i];
+        g->events = total[i] - at_warm[i];
+        g->events_per_s = (double)g->events / seconds;
+        g->cpu_us_per_event = g->events ? cpu * 1e6 / (double)g->events : 0;
+        g->cpu_share = cpu / seconds;
+        g->bytes_per_stream = (double)(rss_bytes(worker[i]) - rss_idle[i]) / streams;
+    }
+    for (size_t k = 0; k < nclients; k++) close(cs[k].fd);
     free(cs);
     close(ep);
-    h_sleep_ms(200);
-    char *log = h_nginx_file(&ng, "error.log");
-    if (strstr(log, "[alert]") || strstr(log, "[crit]") || strstr(log, "[error]")) {
-        fprintf(stderr, "sse_load: %s: nginx complained:\n%s", cfg->name, log);
+    h_sleep_ms(callgrind ? 2000 : 200);
+stop:
+    for (size_t i = from; i < started; i++) {
+        char *log = h_nginx_file(&ng[i], "error.log");
+        if (strstr(log, "[alert]") || strstr(log, "[crit]") || strstr(log, "[error]")) {
+            fprintf(stderr, "sse_load: %s: nginx complained:\n%s", configs[i].name, log);
+            rc = -1;
+        }
         free(log);
-        h_nginx_stop(&ng);
-        return -1;
+        h_nginx_stop(&ng[i]);
+        if (callgrind && rc == 0) {
+            fig[i].instructions_per_event = callgrind_total(dirs[i], worker[i]) / (double)total[i];
+            if (fig[i].instructions_per_event == 0) rc = -1;
+        }
     }
-    free(log);
-    h_nginx_stop(&ng);
-    return 0;
+    return rc;
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -435,7 +506,7 @@ int main(int argc, char **argv) {
     int streams = 1000;
     unsigned rate = 20;
     double seconds = 10, warmup = 3;
-    int rounds = 3;
+    int rounds = 3, callgrind = 0, together = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--nginx") && i + 1 < argc) bin = argv[++i];
         else if (!strcmp(argv[i], "--module") && i + 1 < argc) module = argv[++i];
@@ -445,6 +516,8 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = atof(argv[++i]);
         else if (!strcmp(argv[i], "--warmup") && i + 1 < argc) warmup = atof(argv[++i]);
         else if (!strcmp(argv[i], "--rounds") && i + 1 < argc) rounds = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--callgrind")) callgrind = 1;
+        else if (!strcmp(argv[i], "--together")) together = 1;
         else if (!strcmp(argv[i], "--quick")) {
             streams = 50;
             seconds = 1;
@@ -452,7 +525,8 @@ int main(int argc, char **argv) {
             rounds = 1;
         } else {
             fprintf(stderr, "usage: sse_load --nginx BIN --module SO --work DIR [--streams N] "
-                            "[--rate EVENTS_PER_S] [--seconds T] [--warmup W] [--rounds R] [--quick]\n");
+                            "[--rate EVENTS_PER_S] [--seconds T] [--warmup W] [--rounds R] [--quick] "
+                            "[--callgrind] [--together]\n");
             return 2;
         }
     }
@@ -492,31 +566,46 @@ int main(int argc, char **argv) {
            rate ? "" : "as fast as possible", seconds, warmup, cpu, sysconf(_SC_NPROCESSORS_ONLN));
     if (rate) printf("          (%u events/s each)\n", rate);
     if (rounds < 1 || rounds > 15) rounds = 3;
-    printf("          median of %d rounds; the configurations take turns in each\n", rounds);
+    if (together)
+        printf("          median of %d rounds; in each, the configurations run at the same time,\n"
+               "          each its own nginx with its own %d streams\n", rounds, streams);
+    else
+        printf("          median of %d rounds; in each, the configurations take turns\n", rounds);
     figures f[NCONFIGS][15];
     int rc = 0;
     for (int round = 0; round < rounds && !rc; round++) {
+        figures g[NCONFIGS];
+        for (size_t i = 0; i < NCONFIGS && !rc; i += together ? NCONFIGS : 1)
+            if (measure(bin, module, work, ntohs(a.sin_port), i, together ? NCONFIGS : i + 1,
+                        streams, warmup, seconds, callgrind, g) != 0)
+                rc = 1;
+        if (rc) break;
         for (size_t i = 0; i < NCONFIGS; i++) {
-            char dir[1024];
-            snprintf(dir, sizeof dir, "%s/%zu", work, i);
-            mkdir(dir, 0755);
-            figures *g = &f[i][round];
-            memset(g, 0, sizeof *g);
-            if (measure(bin, module, dir, ntohs(a.sin_port), &configs[i], streams, warmup, seconds,
-                        g) != 0 ||
-                g->events == 0 || g->streams_open != streams) {
+            f[i][round] = g[i];
+            if (g[i].events == 0 || g[i].streams_open != streams) {
                 fprintf(stderr, "sse_load: %s: no figures (%d of %d streams open, %" PRIu64
                                 " events)\n",
-                        configs[i].name, g->streams_open, streams, g->events);
+                        configs[i].name, g[i].streams_open, streams, g[i].events);
                 rc = 1;
-                break;
             }
-            fprintf(stderr, "  round %d, %-24s %9.0f events/s %7.2f us/event %7.0f B/stream\n",
-                    round + 1, configs[i].name, g->events_per_s, g->cpu_us_per_event,
-                    g->bytes_per_stream);
+            fprintf(stderr, "  round %d, %-24s %9.0f events/s %7.2f us/event %7.0f B/stream",
+                    round + 1, configs[i].name, g[i].events_per_s, g[i].cpu_us_per_event,
+                    g[i].bytes_per_stream);
+            if (callgrind) fprintf(stderr, " %8.0f instructions/event", g[i].instructions_per_event);
+            fputc('\n', stderr);
         }
     }
-    if (!rc) {
+    if (!rc && callgrind) {
+        printf("%-26s %22s\n", "configuration", "nginx instructions/event");
+        double base = 0;
+        for (size_t i = 0; i < NCONFIGS; i++) {
+            double ir = median(f[i], rounds, offsetof(figures, instructions_per_event));
+            if (!i) base = ir;
+            printf("%-26s %22.0f", configs[i].name, ir);
+            if (i) printf("   %+.0f instructions (%+.2f%%) vs off", ir - base, 100 * (ir / base - 1));
+            printf("\n");
+        }
+    } else if (!rc) {
         printf("%-26s %12s %14s %12s %16s\n", "configuration", "events/s", "nginx us/event",
                "nginx CPU", "memory/stream");
         figures m[NCONFIGS];
@@ -527,10 +616,16 @@ int main(int argc, char **argv) {
             m[i].bytes_per_stream = median(f[i], rounds, offsetof(figures, bytes_per_stream));
             printf("%-26s %12.0f %14.2f %11.1f%% %14.0f B", configs[i].name, m[i].events_per_s,
                    m[i].cpu_us_per_event, 100 * m[i].cpu_share, m[i].bytes_per_stream);
-            if (i)
+            if (i) {
+                /* The median of each round's ratio: a round's configurations
+                 * ran close together, under the same load. */
+                figures ratio[15];
+                for (int k = 0; k < rounds; k++)
+                    ratio[k].cpu_us_per_event = f[i][k].cpu_us_per_event / f[0][k].cpu_us_per_event;
                 printf("   CPU/event %+.1f%%, memory %+.0f B/stream vs off",
-                       100 * (m[i].cpu_us_per_event / m[0].cpu_us_per_event - 1),
+                       100 * (median(ratio, rounds, offsetof(figures, cpu_us_per_event)) - 1),
                        m[i].bytes_per_stream - m[0].bytes_per_stream);
+            }
             printf("\n");
         }
     }

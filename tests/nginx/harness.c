@@ -255,7 +255,8 @@ int h_nginx_start(h_nginx *n, const char *bin, const char *work, const char *mod
         if (n->port < 0 || write_conf(n, module, conf_template, upstream_port) != 0) return -1;
         n->pid = spawn(bin, n, NULL, -1);
         if (n->pid < 0) return -1;
-        uint64_t until = h_now_ms() + 10000;
+        /* Generous: under valgrind nginx takes seconds to start. */
+        uint64_t until = h_now_ms() + 30000;
         while (h_now_ms() < until) {
             int status;
             if (waitpid(n->pid, &status, WNOHANG) == n->pid) {
@@ -271,7 +272,7 @@ int h_nginx_start(h_nginx *n, const char *bin, const char *work, const char *mod
         }
         if (n->pid > 0) {
             h_nginx_stop(n);
-            fprintf(stderr, "harness: nginx did not listen on %d within 10 s\n", n->port);
+            fprintf(stderr, "harness: nginx did not listen on %d within 30 s\n", n->port);
             return -1;
         }
         char *log = h_nginx_file(n, "startup.log");
@@ -290,8 +291,8 @@ void h_nginx_stop(h_nginx *n) {
     if (n->pid <= 0) return;
     int status;
     kill(n->pid, SIGTERM);
-    if (!wait_exit(n->pid, 5000, &status)) {
-        fprintf(stderr, "harness: nginx ignored SIGTERM for 5 s; killing it\n");
+    if (!wait_exit(n->pid, 30000, &status)) {
+        fprintf(stderr, "harness: nginx ignored SIGTERM for 30 s; killing it\n");
         kill(-n->pid, SIGKILL);
         wait_exit(n->pid, 5000, &status);
     }

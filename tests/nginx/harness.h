@@ -61,7 +61,7 @@ typedef struct h_nginx {
  */
 int h_nginx_start(h_nginx *n, const char *bin, const char *work, const char *module,
                   const char *conf_template, int upstream_port);
-/* Stops nginx (TERM, then KILL to its process group after 5 s). */
+/* Stops nginx (TERM, then KILL to its process group after 30 s). */
 void h_nginx_stop(h_nginx *n);
 /* The configuration with its placeholders filled, for `nginx -t`. */
 char *h_nginx_conf(const h_nginx *n, const char *module, const char *conf_template,
