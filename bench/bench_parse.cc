@@ -87,7 +87,7 @@ int count_event(void *user, const simdsse_event *ev) {
 
 /* count_event, for the pull API. */
 struct tally_sink {
-    tally &t;
+    tally t;
     void take(const simdsse_event *ev) {
         t.events++;
         t.data_bytes += ev->data.len;
@@ -119,7 +119,7 @@ int digest_event(void *user, const simdsse_event *ev) {
 }
 
 struct digest_sink {
-    digest &d;
+    digest d;
     void take(const simdsse_event *ev) { digest_event(&d, ev); }
 };
 
@@ -138,7 +138,9 @@ bool simdsse_pass(simdsse_parser *p, const corpus &c, size_t chunk) {
 }
 
 /* Through the pull API: the consumer does what count_event does, or
- * digest_event, inline. */
+ * digest_event, inline, in the loop that takes the items. (A sink is the
+ * loop's own state, as an iterator's consumer keeps it: tally_sink counts
+ * in locals, where a callback has to count through its user pointer.) */
 template <typename Sink>
 bool pull_pass(simdsse_parser *p, const corpus &c, size_t chunk, Sink &sink) {
     size_t step = chunk ? chunk : c.len;
@@ -147,12 +149,14 @@ bool pull_pass(simdsse_parser *p, const corpus &c, size_t chunk, Sink &sink) {
         if (simdsse_parser_push(p, c.buf + at, n) != SIMDSSE_OK) return false;
         const simdsse_item *it;
         simdsse_status st;
+        Sink local = sink;
         while ((st = simdsse_parser_next(p, &it)) == SIMDSSE_OK) {
             if (it->kind == SIMDSSE_ITEM_EVENT)
-                sink.take(&it->event);
+                local.take(&it->event);
             else if (it->kind == SIMDSSE_ITEM_ERROR)
                 return false;
         }
+        sink = local;
         if (st != SIMDSSE_NEED_INPUT) return false;
     }
     simdsse_parser_finish(p);
@@ -213,8 +217,7 @@ void bench_simdsse(benchmark::State &state, corpus_shape shape, size_t size, siz
 void bench_pull(benchmark::State &state, corpus_shape shape, size_t size, size_t chunk,
                 const char *kernel) {
     const corpus *c = get(shape, size);
-    tally t;
-    tally_sink sink{t};
+    tally_sink sink{};
     simdsse_parser *p = c ? make_parser(kernel, nullptr, nullptr) : nullptr;
     if (!p) {
         state.SkipWithError("out of memory");
@@ -226,7 +229,7 @@ void bench_pull(benchmark::State &state, corpus_shape shape, size_t size, size_t
             break;
         }
     }
-    report(state, *c, t);
+    report(state, *c, sink.t);
     simdsse_parser_destroy(p);
 }
 
@@ -334,9 +337,10 @@ bool contenders_agree() {
                         baseline_free(&b);
                     } else if (name.size() > 5 && name.compare(name.size() - 5, 5, "-pull") == 0) {
                         std::string kernel = name.substr(0, name.size() - 5);
-                        digest_sink sink{got};
+                        digest_sink sink{};
                         simdsse_parser *p = make_parser(kernel.c_str(), nullptr, nullptr);
                         fed = p && pull_pass(p, *c, chunk, sink);
+                        got = sink.d;
                         simdsse_parser_destroy(p);
                     } else {
                         simdsse_parser *p = make_parser(k, digest_event, &got);

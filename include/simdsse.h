@@ -477,22 +477,33 @@ SIMDSSE_API simdsse_status simdsse_parser_push(simdsse_parser *parser, const voi
 SIMDSSE_API simdsse_status simdsse_parser_next(simdsse_parser *parser,
                                                const simdsse_item **item);
 
-/** @private Not API: the queued items [head, tail), the first member of
- *  every parser, read by the simdsse_parser_next macro. Its layout is part
- *  of this minor version's ABI; never use it. */
+/** @private Not API: the queued items [head, tail), SIMDSSE__ITEM_STRIDE
+ *  bytes apart (so simdsse_item may grow up to that without breaking a
+ *  program that inlined the macro), the first member of every parser, read
+ *  by the simdsse_parser_next macro. Its layout and the stride are part of
+ *  this minor version's ABI; never use them. */
 typedef struct simdsse__queue {
     const simdsse_item *head, *tail;
 } simdsse__queue;
+#define SIMDSSE__ITEM_STRIDE 128
 
-/** @private The simdsse_parser_next macro's body. */
+/** @private The simdsse_parser_next macro's body. (The function gets a
+ *  pointer of its own, so that the caller's item variable can stay in a
+ *  register.) */
 static inline simdsse_status simdsse__next_inline(simdsse_parser *parser,
                                                   const simdsse_item **item) {
     simdsse__queue *q = (simdsse__queue *)(void *)parser;
     if (parser && item && q->head != q->tail) {
-        *item = q->head++;
+        *item = q->head;
+        q->head = (const simdsse_item *)(const void *)((const char *)q->head +
+                                                       SIMDSSE__ITEM_STRIDE);
         return SIMDSSE_OK;
+    } else {
+        const simdsse_item *got = NULL;
+        simdsse_status status = (simdsse_parser_next)(parser, item ? &got : NULL);
+        if (item) *item = got;
+        return status;
     }
-    return (simdsse_parser_next)(parser, item);
 }
 #define simdsse_parser_next(parser, item) simdsse__next_inline(parser, item)
 

@@ -249,12 +249,15 @@ SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
     for (;;) {
         if (d->window) {
             if (d->i < d->n) {
-                size_t done;
+                size_t done, n = d->n - d->i;
+                /* Pull: at most one item a line, so no more lines than free
+                 * slots, and the assembler need not check for room. */
+                if (pull && n > sse_queue_room(p)) n = sse_queue_room(p);
                 st = (pull ? simdsse__assemble_pull : simdsse__assemble)(
-                    p, buf + d->pos, len - d->pos, p->offset + d->pos, d->recs + d->i,
-                    d->n - d->i, &done);
+                    p, buf + d->pos, len - d->pos, p->offset + d->pos, d->recs + d->i, n, &done);
                 d->i += done;
                 if (st) return st;
+                if (pull && d->i < d->n) return SSE_STOP; /* the queue is full */
             }
             /* Every record of the window is assembled: step past them. */
             size_t window = d->window, next = d->next;
@@ -265,7 +268,12 @@ SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
             } else if (window < len - d->pos && next > 0) {
                 d->pos += next; /* rescan the unfinished line from its start */
             } else {
-                /* buf[pos + next, pos + window) is an unfinished line. */
+                /* buf[pos + next, pos + window) is an unfinished line (whose
+                 * too long a start makes an item: pull wants a free slot). */
+                if (pull && !sse_queue_room(p)) {
+                    d->window = window;
+                    return SSE_STOP;
+                }
                 st = carry(p, buf + d->pos + next, window - next, p->offset + d->pos + next);
                 d->pos += window;
                 if (st) return st;

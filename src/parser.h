@@ -130,13 +130,24 @@ bool simdsse__pin(simdsse_parser *p);
 #define SSE_PULL_ITEMS 64
 #define SSE_PULL_RECS 256
 
+/* Items sit SIMDSSE__ITEM_STRIDE bytes apart (the header's macro steps by
+ * that), from a cache-line boundary on: an event item's kind and event are
+ * its first 64 bytes, one line. */
+typedef union sse_slot {
+    simdsse_item item;
+    char stride[SIMDSSE__ITEM_STRIDE];
+} sse_slot;
+#define SSE_LINE 64
+_Static_assert(sizeof(sse_slot) == SIMDSSE__ITEM_STRIDE, "simdsse_item outgrew its stride");
+
 struct sse_pull {
+    sse_slot slots[SSE_PULL_ITEMS]; /* first: the block is line-aligned */
     sse_drive d;          /* the pushed chunk, and how far it is scanned */
     bool pending;         /* a chunk is pushed and NEED_INPUT not yet said */
     bool started;         /* its stream-start steps are done */
     bool used_up;         /* every line of it is assembled */
     bool no_memory;       /* NO_MEMORY is to be returned once the queue is empty */
-    simdsse_item items[SSE_PULL_ITEMS];
+    void *raw;            /* what the allocator returned (the block is aligned in it) */
     sse_line recs[SSE_PULL_RECS];
 };
 
@@ -145,10 +156,18 @@ struct sse_pull {
 SSE_INLINE simdsse_item *sse_queue_slot(simdsse_parser *p) {
     return (simdsse_item *)(uintptr_t)p->queue.tail; /* (the items are ours) */
 }
-/* The slot was filled: stop when the queue is full, or when the item's
- * spans would not survive more parsing (`lasting` false). */
+SSE_INLINE const simdsse_item *sse_queue_start(const sse_pull *s) { return &s->slots[0].item; }
+/* The slot was filled: stop when the item's spans would not survive more
+ * parsing (`lasting` false). The queue cannot overflow: each line makes
+ * one item at most, and the driver hands the assembler no more lines than
+ * there are free slots (sse_queue_room). */
 SSE_INLINE sse_step sse_queued(simdsse_parser *p, bool lasting) {
-    return ++p->queue.tail == p->pull->items + SSE_PULL_ITEMS || !lasting ? SSE_STOP : SSE_GO;
+    p->queue.tail = &((const sse_slot *)(const void *)p->queue.tail)[1].item;
+    return lasting ? SSE_GO : SSE_STOP;
+}
+/* Free slots. */
+SSE_INLINE size_t sse_queue_room(const simdsse_parser *p) {
+    return (size_t)(p->pull->slots + SSE_PULL_ITEMS - (const sse_slot *)(const void *)p->queue.tail);
 }
 /* Items are queued: a line that changes what the getters show must wait
  * until they are taken (SSE_BEFORE). */

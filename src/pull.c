@@ -12,9 +12,12 @@
  */
 #include "parser.h"
 
+/* The block, line-aligned inside what is allocated. */
+#define PULL_ALLOC (sizeof(sse_pull) + SSE_LINE - 1)
+
 void simdsse__pull_free(simdsse_parser *p) {
     if (!p->pull) return;
-    p->alloc.free(p->alloc.ctx, p->pull, sizeof *p->pull);
+    p->alloc.free(p->alloc.ctx, p->pull->raw, PULL_ALLOC);
     p->pull = NULL;
     p->queue.head = p->queue.tail = NULL;
 }
@@ -26,7 +29,7 @@ void simdsse__pull_clear(simdsse_parser *p) {
     s->pending = s->used_up = s->no_memory = false;
 }
 
-size_t simdsse__pull_memory(const simdsse_parser *p) { return p->pull ? sizeof *p->pull : 0; }
+size_t simdsse__pull_memory(const simdsse_parser *p) { return p->pull ? PULL_ALLOC : 0; }
 
 bool simdsse__pull_pending(const simdsse_parser *p) { return p->pull && p->pull->pending; }
 
@@ -37,9 +40,11 @@ simdsse_status simdsse_parser_push(simdsse_parser *p, const void *data, size_t l
     if (p->finished || p->broken) return SIMDSSE_ERR_NEEDS_RESET;
     sse_pull *s = p->pull;
     if (!s) {
-        s = p->alloc.malloc(p->alloc.ctx, sizeof *s);
-        if (!s) return SIMDSSE_ERR_NO_MEMORY; /* nothing changed: push again later */
+        void *raw = p->alloc.malloc(p->alloc.ctx, PULL_ALLOC);
+        if (!raw) return SIMDSSE_ERR_NO_MEMORY; /* nothing changed: push again later */
+        s = (sse_pull *)(((uintptr_t)raw + SSE_LINE - 1) & ~(uintptr_t)(SSE_LINE - 1));
         memset(s, 0, sizeof *s);
+        s->raw = raw;
         p->pull = s;
     }
     sse_drive d = {data, len, 0, s->recs, SSE_PULL_RECS, 0, 0, 0, 0};
@@ -52,7 +57,7 @@ simdsse_status simdsse_parser_push(simdsse_parser *p, const void *data, size_t l
 
 /* Assembles the chunk's next lines into the (empty) queue. */
 static void fill(simdsse_parser *p, sse_pull *s) {
-    p->queue.head = p->queue.tail = s->items;
+    p->queue.head = p->queue.tail = sse_queue_start(s);
     p->pulling = true;
     sse_step st = SSE_GO;
     if (!s->started) {
@@ -90,7 +95,9 @@ simdsse_status (simdsse_parser_next)(simdsse_parser *p, const simdsse_item **ite
     sse_pull *s = p->pull;
     for (;;) {
         if (p->queue.head != p->queue.tail) {
-            *item = p->queue.head++;
+            const sse_slot *slot = (const sse_slot *)(const void *)p->queue.head;
+            *item = &slot->item;
+            p->queue.head = &slot[1].item;
             return SIMDSSE_OK;
         }
         if (p->broken) {
