@@ -165,22 +165,11 @@ static int remember_id(sse_filter *f, simdsse_span id) {
     return 1;
 }
 
-static int on_event(void *user, const simdsse_event *ev) {
-    sse_filter *f = user;
-    if (f->state != SSE_FILTER_OPEN) return 1; /* the caller failed (sse_filter_fail) */
-    /* The blank line that dispatched the event is in this chunk: it is its
-     * own line end, one byte, or two for CRLF. */
-    uint64_t b = ev->offset, b_end = b + 1;
-    int split_cr = 0;
-    if (b >= f->base && b - f->base < f->len) {
-        size_t i = (size_t)(b - f->base);
-        if (f->chunk[i] == '\r') {
-            if (i + 1 < f->len)
-                b_end += f->chunk[i + 1] == '\n';
-            else
-                split_cr = 1;
-        }
-    }
+/* An event whose bytes end at b_end (b the blank line's first byte):
+ * whether it goes out or is dropped, and the walk restarts after it. Out
+ * of line, so that the usual event's path stays short. */
+__attribute__((noinline)) static int deliver(sse_filter *f, const simdsse_event *ev, uint64_t b, uint64_t b_end,
+                   int split_cr) {
     int drop = type_dropped(f, ev->type);
     /* The size of what was held counts up to the first byte of the line
      * end, so that where a chunk cuts a CRLF does not matter. */
@@ -214,6 +203,36 @@ static int on_event(void *user, const simdsse_event *ev) {
     f->pending = 0;
     f->after_cr = (uint8_t)split_cr;
     f->lf_dropped = (uint8_t)(drop && split_cr);
+    return 0;
+}
+
+static int on_event(void *user, const simdsse_event *ev) {
+    sse_filter *f = user;
+    if (f->state != SSE_FILTER_OPEN) return 1; /* the caller failed (sse_filter_fail) */
+    /* The blank line that dispatched the event is in this chunk: it is its
+     * own line end, one byte, or two for CRLF. */
+    uint64_t b = ev->offset, b_end = b + 1;
+    int split_cr = 0;
+    if (b >= f->base && b - f->base < f->len) {
+        size_t i = (size_t)(b - f->base);
+        if (f->chunk[i] == '\r') {
+            if (i + 1 < f->len)
+                b_end += f->chunk[i + 1] == '\n';
+            else
+                split_cr = 1;
+        }
+    }
+    /* The usual event: no type to drop, shorter than the limit, the same
+     * (no) id, nothing left of a split CRLF. The rest is deliver's. */
+    if (f->o.drop_count || b + 1 - f->safe > f->o.max_event || ev->id.len || f->id_len || split_cr)
+        return deliver(f, ev, b, b_end, split_cr);
+    f->events++;
+    if (f->o.on_event) f->o.on_event(f->o.user, ev, 0);
+    f->safe = f->scan = b_end;
+    f->line = LINE_START;
+    f->pending = 0;
+    f->after_cr = 0;
+    f->lf_dropped = 0;
     return 0;
 }
 
