@@ -54,8 +54,9 @@
 /* Validation diagnostics logged per stream; the rest are only counted. */
 #define NGX_HTTP_SSE_MAX_DIAGNOSTICS 20
 
-/* Carry blocks larger than this are freed, not kept for reuse. */
-#define NGX_HTTP_SSE_KEEP_BLOCK 16384
+/* A stream keeps one idle carry block, of at most this many bytes, for
+ * the next event a read cuts; others are freed when the client has them. */
+#define NGX_HTTP_SSE_KEEP_BLOCK 4096
 
 /* MARK: - Configuration */
 
@@ -417,9 +418,11 @@ static ngx_buf_t *ngx_http_sse_buf(ngx_http_sse_ctx_t *ctx) {
 
 
 
-static void ngx_http_sse_release_block(ngx_http_sse_block_t *block) {
+static void ngx_http_sse_release_block(ngx_http_sse_ctx_t *ctx, ngx_http_sse_block_t *block) {
     block->busy = 0;
-    if (block->cap > NGX_HTTP_SSE_KEEP_BLOCK) {
+    ngx_uint_t idle = 0;
+    for (ngx_http_sse_block_t *b = ctx->blocks; b; b = b->next) idle += !b->busy && b->cap;
+    if (block->cap > NGX_HTTP_SSE_KEEP_BLOCK || idle > 1) {
         ngx_free(block->buf.start);
         block->buf.start = NULL;
         block->cap = 0;
@@ -429,9 +432,9 @@ static void ngx_http_sse_release_block(ngx_http_sse_block_t *block) {
 /* An idle carry block with room for `need` bytes (its memory from the
  * heap: it is freed when released, or at the end of the request). */
 static ngx_http_sse_block_t *ngx_http_sse_get_block(ngx_http_sse_ctx_t *ctx, size_t need) {
-    ngx_http_sse_block_t *block;
-    for (block = ctx->blocks; block; block = block->next)
-        if (!block->busy) break;
+    ngx_http_sse_block_t *block = NULL;
+    for (ngx_http_sse_block_t *b = ctx->blocks; b; b = b->next)
+        if (!b->busy && (block == NULL || b->cap > block->cap)) block = b;
     if (block == NULL) {
         block = ngx_pcalloc(ctx->request->pool, sizeof *block);
         if (block == NULL) return NULL;
@@ -439,7 +442,7 @@ static ngx_http_sse_block_t *ngx_http_sse_get_block(ngx_http_sse_ctx_t *ctx, siz
         ctx->blocks = block;
     }
     if (block->cap < need) {
-        size_t cap = 1024;
+        size_t cap = 256; /* an LLM event is some 200 bytes */
         while (cap < need) cap *= 2;
         u_char *p = ngx_alloc(cap, ctx->request->connection->log);
         if (p == NULL) return NULL;
@@ -561,7 +564,7 @@ static void ngx_http_sse_update_busy(ngx_http_sse_ctx_t *ctx, ngx_chain_t *out) 
         if (ngx_buf_size(b) != 0) break;
         if (b->shadow) {
             if (b->shadow->tag == (ngx_buf_tag_t)&ngx_http_sse_carry_tag)
-                ngx_http_sse_release_block((ngx_http_sse_block_t *)b->shadow);
+                ngx_http_sse_release_block(ctx, (ngx_http_sse_block_t *)b->shadow);
             else
                 b->shadow->pos = b->shadow->last;
         }
@@ -789,7 +792,7 @@ static ngx_int_t ngx_http_sse_feed(ngx_http_sse_ctx_t *ctx, ngx_buf_t *in) {
         if (ctx->last_carry_range)
             ctx->last_carry_range->shadow = &carry->buf;
         else
-            ngx_http_sse_release_block(carry);
+            ngx_http_sse_release_block(ctx, carry);
         ctx->carry = NULL;
     }
     if (st == SSE_FILTER_OPEN && f->safe < f->end) {
