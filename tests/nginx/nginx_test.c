@@ -209,6 +209,7 @@ static counts count_stream(const hbuf *s) {
 
 static const char *ssecat_bin;
 static const char *work_dir;
+static const char *readme_path;
 
 /* `ssecat --count` of the stream, or -1 if ssecat is not at hand. */
 static long ssecat_count(const hbuf *s) {
@@ -882,6 +883,80 @@ static void case_slow_client(run *t) {
     hbuf_free(&dropped_form);
 }
 
+/* The README's LLM gateway configuration, as written, but for its paths
+ * and ports: nginx loads it, and an OpenAI stream through it leaves its
+ * token usage in the access log in the README's format. */
+static char *readme_conf(void) {
+    size_t len;
+    char *md = readme_path ? h_read_file(readme_path, &len) : NULL;
+    CHECK(md != NULL, "no README (--readme)");
+    if (!md) return NULL;
+    char *from = strstr(md, "```nginx\n"), *to = from ? strstr(from + 9, "```") : NULL;
+    CHECK(from && to, "README.md has no nginx block");
+    if (!from || !to) {
+        free(md);
+        return NULL;
+    }
+    *to = '\0';
+    static const char *const pairs[][2] = {
+        {"modules/ngx_http_sse_module.so", "@MODULE@"},
+        {"/var/log/nginx/", "@PREFIX@/"},
+        {"listen 8080;", "listen 127.0.0.1:@PORT@;"},
+        {"127.0.0.1:8000", "127.0.0.1:@UPSTREAM@"},
+        {"http {\n", "http {\n@TEMP_PATHS@"},
+    };
+    hbuf conf = {0};
+    hbuf_str(&conf, "@USER@\npid @PREFIX@/nginx.pid;\nerror_log @PREFIX@/error.log info;\n");
+    for (const char *p = from + 9; *p;) {
+        size_t k;
+        for (k = 0; k < sizeof pairs / sizeof pairs[0]; k++)
+            if (strncmp(p, pairs[k][0], strlen(pairs[k][0])) == 0) break;
+        if (k < sizeof pairs / sizeof pairs[0]) {
+            hbuf_str(&conf, pairs[k][1]);
+            p += strlen(pairs[k][0]);
+        } else {
+            hbuf_add(&conf, p++, 1);
+        }
+    }
+    free(md);
+    return conf.ptr;
+}
+
+static void case_readme(run *t) {
+    char *conf = readme_conf();
+    if (!conf) return;
+    CHECK(strstr(conf, "@MODULE@") && strstr(conf, "@PORT@") && strstr(conf, "@UPSTREAM@") &&
+              strstr(conf, "@PREFIX@/llm.log"),
+          "the README's configuration is not the one this test knows:\n%s", conf);
+    char *out;
+    int rc = h_nginx_check(t->nginx_bin, work_dir, t->module, conf, &out);
+    CHECK(rc == 0 && !strstr(out, "[warn]") && !strstr(out, "[emerg]"), "nginx -t:\n%s", out);
+    free(out);
+    if (h_upstream_start(&t->up, serve, NULL) != 0) return;
+    t->up_started = 1;
+    if (h_nginx_start(&t->nginx, t->nginx_bin, work_dir, t->module, conf, t->up.port) != 0) {
+        free(conf);
+        return;
+    }
+    t->nginx_started = 1;
+    free(conf);
+    h_response r = get(t, "/v1/openai/whole", 10000);
+    CHECK(r.complete && same(&r.body, find_stream("openai")), "README gateway: the stream changed");
+    h_response_free(&r);
+    uint64_t until = h_now_ms() + 5000;
+    char *log = NULL;
+    do {
+        free(log);
+        log = h_nginx_file(&t->nginx, "llm.log");
+        if (strstr(log, "/v1/openai/whole")) break;
+        h_sleep_ms(20);
+    } while (h_now_ms() < until);
+    CHECK(strstr(log, "prompt=1234 completion=57") && strstr(log, "events=59 ") &&
+              strstr(log, "error=- "),
+          "README gateway's access log:\n%s", log);
+    free(log);
+}
+
 /* MARK: - main */
 
 static const struct {
@@ -905,10 +980,12 @@ static const struct {
     {"static", case_static, 1},
     {"validate", case_validate, 1},
     {"slow_client", case_slow_client, 1},
+    {"readme", case_readme, 0},
 };
 
 static int usage(void) {
-    fprintf(stderr, "usage: nginx_test --nginx BIN --module SO [--ssecat BIN] --work DIR CASE\ncases:");
+    fprintf(stderr, "usage: nginx_test --nginx BIN --module SO [--ssecat BIN] [--readme README.md] "
+                    "--work DIR CASE\ncases:");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) fprintf(stderr, " %s", cases[i].name);
     fputc('\n', stderr);
     return 2;
@@ -927,6 +1004,8 @@ int main(int argc, char **argv) {
             ssecat_bin = argv[++i];
         else if (strcmp(argv[i], "--work") == 0 && i + 1 < argc)
             work_dir = argv[++i];
+        else if (strcmp(argv[i], "--readme") == 0 && i + 1 < argc)
+            readme_path = argv[++i];
         else if (argv[i][0] != '-' && !name)
             name = argv[i];
         else
