@@ -570,15 +570,20 @@ int main(int argc, char **argv) {
         printf("          median of %d rounds; in each, the configurations run at the same time,\n"
                "          each its own nginx with its own %d streams\n", rounds, streams);
     else
-        printf("          median of %d rounds; in each, the configurations take turns\n", rounds);
+        printf("          median of %d rounds; in each, the configurations take turns, "
+               "the first changing from round to round\n", rounds);
     figures f[NCONFIGS][15];
     int rc = 0;
     for (int round = 0; round < rounds && !rc; round++) {
         figures g[NCONFIGS];
-        for (size_t i = 0; i < NCONFIGS && !rc; i += together ? NCONFIGS : 1)
+        /* Taking turns, each round starts with the next configuration, so
+         * that none is always first (or last) after a change of load. */
+        for (size_t k = 0; k < NCONFIGS && !rc; k += together ? NCONFIGS : 1) {
+            size_t i = together ? 0 : (k + (size_t)round) % NCONFIGS;
             if (measure(bin, module, work, ntohs(a.sin_port), i, together ? NCONFIGS : i + 1,
                         streams, warmup, seconds, callgrind, g) != 0)
                 rc = 1;
+        }
         if (rc) break;
         for (size_t i = 0; i < NCONFIGS; i++) {
             f[i][round] = g[i];
