@@ -1016,10 +1016,13 @@ int main(int argc, char **argv) {
         printf("SKIP: %s: not installed (Debian: apt-get install nginx nginx-dev)\n", t.nginx_bin);
         return 77;
     }
-    if (access(t.module, R_OK) != 0) {
+    /* nginx reads a relative load_module path from its prefix. */
+    static char module_path[4096];
+    if (!realpath(t.module, module_path)) {
         fprintf(stderr, "%s: %s\n", t.module, strerror(errno));
         return 1;
     }
+    t.module = module_path;
     if (ssecat_bin && access(ssecat_bin, X_OK) != 0) ssecat_bin = NULL;
     size_t i;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
