@@ -416,8 +416,7 @@ static ngx_buf_t *ngx_http_sse_buf(ngx_http_sse_ctx_t *ctx) {
     return cl->buf;
 }
 
-
-
+/* A carry block the client has, or that nothing points into: idle again. */
 static void ngx_http_sse_release_block(ngx_http_sse_ctx_t *ctx, ngx_http_sse_block_t *block) {
     block->busy = 0;
     ngx_uint_t idle = 0;
