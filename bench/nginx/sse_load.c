@@ -560,11 +560,15 @@ int main(int argc, char **argv) {
 
     char cpu[256];
     cpu_name(cpu, sizeof cpu);
-    printf("sse_load: %d streams of `llm` events (%zu events, %.0f B/event), %s per stream, "
-           "%.0f s after %.0f s warm-up; %s, %ld CPUs\n",
-           streams, nevents, (double)corpus_len / (double)nevents,
-           rate ? "" : "as fast as possible", seconds, warmup, cpu, sysconf(_SC_NPROCESSORS_ONLN));
-    if (rate) printf("          (%u events/s each)\n", rate);
+    char pace[64];
+    if (rate)
+        snprintf(pace, sizeof pace, "%u events/s per stream", rate);
+    else
+        snprintf(pace, sizeof pace, "as fast as the sockets go");
+    printf("sse_load: %d streams of `llm` events (%zu events, %.0f B/event), %s,\n"
+           "          %.0f s after %.0f s warm-up; %s, %ld CPUs\n",
+           streams, nevents, (double)corpus_len / (double)nevents, pace, seconds, warmup, cpu,
+           sysconf(_SC_NPROCESSORS_ONLN));
     if (rounds < 1 || rounds > 15) rounds = 3;
     if (together)
         printf("          median of %d rounds; in each, the configurations run at the same time,\n"
