@@ -446,8 +446,11 @@ static void expect_log_counts(run *t, const char *uri, const hbuf *sent, const h
     CHECK(strcmp(l.f[F_EVENTS], want) == 0, "%s: $sse_events %s, the stream has %s", uri,
           l.f[F_EVENTS], want);
     (void)delivered;
-    long sc = ssecat_count(sent);
-    if (sc >= 0) CHECK(atol(l.f[F_EVENTS]) == sc, "%s: $sse_events %s, ssecat --count %ld", uri, l.f[F_EVENTS], sc);
+    if (ssecat_bin) {
+        long sc = ssecat_count(sent);
+        CHECK(sc >= 0 && atol(l.f[F_EVENTS]) == sc, "%s: $sse_events %s, ssecat --count %ld", uri,
+              l.f[F_EVENTS], sc);
+    }
     snprintf(want, sizeof want, "%zu", sent->len);
     CHECK(strcmp(l.f[F_BYTES], want) == 0, "%s: $sse_bytes %s, the stream has %s", uri,
           l.f[F_BYTES], want);
@@ -1023,7 +1026,11 @@ int main(int argc, char **argv) {
         return 1;
     }
     t.module = module_path;
-    if (ssecat_bin && access(ssecat_bin, X_OK) != 0) ssecat_bin = NULL;
+    if (ssecat_bin && access(ssecat_bin, X_OK) != 0) {
+        /* The log variables are held to it: a missing one is a failure. */
+        fprintf(stderr, "%s: %s (build the ssecat target)\n", ssecat_bin, strerror(errno));
+        return 1;
+    }
     size_t i;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
         if (strcmp(cases[i].name, name) == 0) break;
