@@ -6,7 +6,8 @@
 # test whose command is a built program (CMake-script tests such as
 # ssecat_cli run their programs directly). test_hostile runs its streams
 # at 1/256 of full size (SIMDSSE_HOSTILE_SCALE): the same limits trip, in
-# seconds instead of hours. Assumes valgrind is installed; run from anywhere.
+# seconds instead of hours, and test_pull runs fewer chunkings and kernels
+# (SIMDSSE_TEST_QUICK). Assumes valgrind is installed; run from anywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${VALGRIND_BUILD:-build-valgrind}
@@ -18,7 +19,7 @@ emu="$vg;--tool=memcheck;--error-exitcode=1;--leak-check=full"
 emu="$emu;--errors-for-leak-kinds=definite,indirect;--track-origins=yes;--quiet"
 
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DSIMDSSE_SANITIZE=OFF \
-  -DSIMDSSE_BUILD_BENCH=OFF -DSIMDSSE_HOSTILE_SCALE=256 \
+  -DSIMDSSE_BUILD_BENCH=OFF -DSIMDSSE_HOSTILE_SCALE=256 -DSIMDSSE_TEST_QUICK=ON \
   "-DCMAKE_CROSSCOMPILING_EMULATOR=$emu" >/dev/null
 cmake --build "$build" -j2 >/dev/null
 # Not run: install and symbols check files, not memory; test_vectors runs

@@ -12,8 +12,9 @@
  *              from a socket arrive; whole: one feed;
  *   CONTENDER  each kernel compiled in that this CPU runs ("scalar" is the
  *              portable SWAR reference), through the callbacks; the same
- *              kernel through the pull API (push, next), "KERNEL-pull";
- *              and "memchr", bench/baseline_memchr.c.
+ *              kernel through the pull API, push then SIMDSSE_PARSER_FOREACH
+ *              ("KERNEL-pull") or a loop over simdsse_parser_next
+ *              ("KERNEL-next"); and "memchr", bench/baseline_memchr.c.
  * bytes_per_second is input bytes; `events` is dispatched events per
  * second. Every contender must dispatch the same events as the scalar
  * kernel (type, data, id and offset) on every corpus, checked at start-up:
@@ -141,23 +142,35 @@ bool simdsse_pass(simdsse_parser *p, const corpus &c, size_t chunk) {
  * digest_event, inline, in the loop that takes the items. (A sink is the
  * loop's own state, as an iterator's consumer keeps it: tally_sink counts
  * in locals, where a callback has to count through its user pointer.) */
+enum class pull_loop { foreach, next };
+
 template <typename Sink>
-bool pull_pass(simdsse_parser *p, const corpus &c, size_t chunk, Sink &sink) {
+bool pull_pass(simdsse_parser *p, const corpus &c, size_t chunk, Sink &sink, pull_loop how) {
     size_t step = chunk ? chunk : c.len;
     for (size_t at = 0; at < c.len; at += step) {
         size_t n = c.len - at < step ? c.len - at : step;
         if (simdsse_parser_push(p, c.buf + at, n) != SIMDSSE_OK) return false;
         const simdsse_item *it;
         simdsse_status st;
+        bool bad = false;
         Sink local = sink;
-        while ((st = simdsse_parser_next(p, &it)) == SIMDSSE_OK) {
-            if (it->kind == SIMDSSE_ITEM_EVENT)
-                local.take(&it->event);
-            else if (it->kind == SIMDSSE_ITEM_ERROR)
-                return false;
+        if (how == pull_loop::foreach) {
+            SIMDSSE_PARSER_FOREACH(p, it, st) {
+                if (it->kind == SIMDSSE_ITEM_EVENT)
+                    local.take(&it->event);
+                else if (it->kind == SIMDSSE_ITEM_ERROR)
+                    bad = true;
+            }
+        } else {
+            while ((st = simdsse_parser_next(p, &it)) == SIMDSSE_OK) {
+                if (it->kind == SIMDSSE_ITEM_EVENT)
+                    local.take(&it->event);
+                else if (it->kind == SIMDSSE_ITEM_ERROR)
+                    bad = true;
+            }
         }
         sink = local;
-        if (st != SIMDSSE_NEED_INPUT) return false;
+        if (bad || st != SIMDSSE_NEED_INPUT) return false;
     }
     simdsse_parser_finish(p);
     simdsse_parser_reset(p);
@@ -215,7 +228,7 @@ void bench_simdsse(benchmark::State &state, corpus_shape shape, size_t size, siz
 }
 
 void bench_pull(benchmark::State &state, corpus_shape shape, size_t size, size_t chunk,
-                const char *kernel) {
+                const char *kernel, pull_loop how) {
     const corpus *c = get(shape, size);
     tally_sink sink{};
     simdsse_parser *p = c ? make_parser(kernel, nullptr, nullptr) : nullptr;
@@ -224,7 +237,7 @@ void bench_pull(benchmark::State &state, corpus_shape shape, size_t size, size_t
         return;
     }
     for (auto _ : state) {
-        if (!pull_pass(p, *c, chunk, sink)) {
+        if (!pull_pass(p, *c, chunk, sink, how)) {
             state.SkipWithError("parse error");
             break;
         }
@@ -280,7 +293,9 @@ void register_all(bool with_dram) {
                     benchmark::RegisterBenchmark((base + k).c_str(), bench_simdsse, shape, size,
                                                  chunk, k);
                     benchmark::RegisterBenchmark((base + k + "-pull").c_str(), bench_pull, shape,
-                                                 size, chunk, k);
+                                                 size, chunk, k, pull_loop::foreach);
+                    benchmark::RegisterBenchmark((base + k + "-next").c_str(), bench_pull, shape,
+                                                 size, chunk, k, pull_loop::next);
                 }
                 benchmark::RegisterBenchmark((base + "memchr").c_str(), bench_memchr, shape, size,
                                              chunk);
@@ -323,6 +338,7 @@ bool contenders_agree() {
             for (const char *k : kernels()) {
                 names.push_back(k);
                 names.push_back(std::string(k) + "-pull");
+                names.push_back(std::string(k) + "-next");
             }
             names.push_back("memchr");
             for (const std::string &name : names) {
@@ -335,11 +351,14 @@ bool contenders_agree() {
                         baseline_init(&b, digest_event, &got);
                         fed = memchr_pass(&b, *c, chunk);
                         baseline_free(&b);
-                    } else if (name.size() > 5 && name.compare(name.size() - 5, 5, "-pull") == 0) {
+                    } else if (name.size() > 5 && name[name.size() - 5] == '-') {
                         std::string kernel = name.substr(0, name.size() - 5);
+                        pull_loop how = name.compare(name.size() - 4, 4, "pull") == 0
+                                            ? pull_loop::foreach
+                                            : pull_loop::next;
                         digest_sink sink{};
                         simdsse_parser *p = make_parser(kernel.c_str(), nullptr, nullptr);
-                        fed = p && pull_pass(p, *c, chunk, sink);
+                        fed = p && pull_pass(p, *c, chunk, sink, how);
                         got = sink.d;
                         simdsse_parser_destroy(p);
                     } else {

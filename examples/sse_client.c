@@ -97,7 +97,7 @@ static int append_json(client *c, size_t *len, const simdsse_event *ev, simdsse_
 static int append_string(client *c, size_t *len, const char *label, simdsse_span s) {
     size_t l = strlen(label);
     if (reserve(c, *len + l)) return -1;
-    memcpy(c->line + *len, label, l);
+    if (l) memcpy(c->line + *len, label, l); /* c->line may still be NULL */
     *len += l;
     return append_json(c, len, NULL, s);
 }

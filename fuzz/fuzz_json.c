@@ -1,10 +1,10 @@
 /*
- * fuzz_json.c -- simdsse_json_string and simdsse_event_to_json always emit
+ * fuzz_json.c -- simdsse_format_json_string and simdsse_format_json always emit
  * valid JSON, in valid UTF-8, whose strings decode to what a browser's
  * EventSource would show for the same bytes.
  * SPDX-License-Identifier: MIT
  *
- * Input: h[0] chooses the call (bit 0: event_to_json, else json_string)
+ * Input: h[0] chooses the call (bit 0: format_json, else format_json_string)
  * and how much too small the short buffer is (h[0] >> 1). For an event,
  * type, data and id are each a length byte and that many bytes; for a
  * string, the rest of the input is the text.
@@ -15,9 +15,10 @@
  * for nothing else), and UTF-8 with no overlong form, no surrogate and
  * nothing past U+10FFFF. Its strings are compared code point by code point
  * with an independent implementation of the WHATWG Encoding standard's
- * UTF-8 decoder (U+FFFD per maximal subpart). The snprintf-like contract
- * is checked too: the size from cap 0, a prefix when the buffer is short,
- * nothing written past the rendering when it is long.
+ * UTF-8 decoder (U+FFFD per maximal subpart). The buffer convention is
+ * checked too: SIMDSSE_ERR_BUFFER_TOO_SMALL and the exact size from cap 0
+ * and from a short buffer, which holds a prefix; nothing written past the
+ * rendering when the buffer is long.
  */
 #include "fuzz_util.h"
 
@@ -194,38 +195,48 @@ static void same_text(const cps *json, const uint8_t *bytes, size_t n, const cha
     free(want.p);
 }
 
-/* MARK: - The snprintf-like contract */
+/* MARK: - The buffer convention */
 
-typedef size_t (*render_fn)(const void *arg, char *out, size_t cap);
+typedef simdsse_status (*render_fn)(const void *arg, char *out, size_t cap, size_t *len);
 
-static size_t r_string(const void *arg, char *out, size_t cap) {
+static simdsse_status r_string(const void *arg, char *out, size_t cap, size_t *len) {
     const simdsse_span *s = arg;
-    return simdsse_json_string(s->ptr, s->len, out, cap);
+    return simdsse_format_json_string(s->ptr, s->len, out, cap, len);
 }
-static size_t r_event(const void *arg, char *out, size_t cap) {
-    return simdsse_event_to_json(arg, out, cap);
+static simdsse_status r_event(const void *arg, char *out, size_t cap, size_t *len) {
+    return simdsse_format_json(arg, out, cap, len);
+}
+
+/* The size a call reports into a buffer of `cap` bytes, checking its
+ * status: OK exactly when it fits. */
+static size_t rendered(render_fn f, const void *arg, char *out, size_t cap) {
+    size_t n = 12345;
+    simdsse_status st = f(arg, out, cap, &n);
+    FZ_ASSERT(st == (n <= cap ? SIMDSSE_OK : SIMDSSE_ERR_BUFFER_TOO_SMALL),
+              "cap %zu, size %zu: %s", cap, n, simdsse_strerror(st));
+    return n;
 }
 
 /* Renders into an exact buffer (returned, caller frees) and checks the
  * short and the long buffer. */
 static char *render(render_fn f, const void *arg, size_t short_by, size_t *len) {
-    size_t n = f(arg, NULL, 0);
+    size_t n = rendered(f, arg, NULL, 0);
     FZ_ASSERT(n >= 2, "a rendering is at least a pair of quotes");
     char *exact = malloc(n);
     FZ_ASSERT(exact, "harness out of memory");
-    FZ_ASSERT(f(arg, exact, n) == n, "size changed between calls");
+    FZ_ASSERT(rendered(f, arg, exact, n) == n, "size changed between calls");
     /* Short: exactly cap bytes, those of the full rendering. */
     size_t cap = short_by < n ? n - short_by : 0;
     char *small = malloc(cap + 1);
     FZ_ASSERT(small, "harness out of memory");
-    FZ_ASSERT(f(arg, cap ? small : NULL, cap) == n, "short buffer: size");
+    FZ_ASSERT(rendered(f, arg, cap ? small : NULL, cap) == n, "short buffer: size");
     FZ_ASSERT(cap == 0 || memcmp(small, exact, cap) == 0, "short buffer: not a prefix");
     free(small);
     /* Long: nothing written past the rendering, no NUL added. */
     char *big = malloc(n + 8);
     FZ_ASSERT(big, "harness out of memory");
     memset(big, 0x5A, n + 8);
-    FZ_ASSERT(f(arg, big, n + 8) == n, "long buffer: size");
+    FZ_ASSERT(rendered(f, arg, big, n + 8) == n, "long buffer: size");
     FZ_ASSERT(memcmp(big, exact, n) == 0, "long buffer: differs");
     for (size_t i = n; i < n + 8; i++) FZ_ASSERT(big[i] == 0x5A, "byte %zu past the end written", i);
     free(big);

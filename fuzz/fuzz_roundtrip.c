@@ -8,12 +8,14 @@
  * is a control byte c and its values, each length-prefixed:
  *   c & 3 == 3        a comment: text
  *   otherwise         an event: type if c & 4, data if c & 8, id if c & 16,
- *                     retry if c & 32 (one byte, or eight if c & 64)
- * Every item is written with simdsse_format_event/_comment into an exact
- * buffer sized by simdsse_event_size/_comment_size (and once more into a
- * buffer too small by a few bytes, which must hold the same prefix), and
- * appended to one writer per kernel, whose output is consumed in uneven
- * pieces: all of them must produce the same bytes. The stream is parsed
+ *                     after a retry line if c & 32 (one byte, or eight if
+ *                     c & 64)
+ * Every item is written with simdsse_format_event/_retry/_comment into an
+ * exact buffer sized by a call with no room (SIMDSSE_ERR_BUFFER_TOO_SMALL
+ * and the size), once more into a buffer too small by a few bytes, which
+ * must hold the same prefix, and appended to one writer per kernel, whose
+ * output is consumed in uneven pieces: all of them must produce the same
+ * bytes. The stream is parsed
  * back in chunks and must give exactly the model's callbacks:
  *  - data: CR and CRLF read back as LF ("each CR and CRLF in it comes back
  *    as LF"), absent data dispatches nothing;
@@ -126,14 +128,17 @@ static size_t diverge(const fz_buf *a, const fz_buf *b) {
 
 static void parse_back(const fz_buf *stream, uint64_t seed, const fz_buf *want,
                        simdsse_span want_id, uint64_t want_retry) {
-    simdsse_callbacks cb = {on_event, on_retry, on_comment};
-    simdsse_options o;
-    simdsse_options_init(&o);
+    fz_buf got = {0};
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
+    o.on_event = on_event;
+    o.on_retry = on_retry;
+    o.on_comment = on_comment;
+    o.user = &got;
     /* The writer sets no limits; neither does this reader. */
     o.max_line_length = o.max_data_length = o.max_type_length = o.max_id_length = SIZE_MAX;
     o.initial_retry_ms = 777;
-    fz_buf got = {0};
-    simdsse_parser *p = simdsse_parser_create(&cb, &got, &o);
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
     FZ_ASSERT(p, "create");
     size_t at = 0;
     while (at < stream->len) {
@@ -176,11 +181,11 @@ static void drain(sink *s, uint64_t *rng, int all) {
     FZ_ASSERT(simdsse_writer_memory(s->w) >= simdsse_writer_output(s->w).len, "writer memory");
 }
 
-/* Formats one item with the fixed-buffer calls: sizes first, then the exact
- * buffer, then one too small. Appends the bytes to `stream`. */
+/* Formats one item with the fixed-buffer calls: the size first (no room),
+ * then the exact buffer, then one too small. Appends the bytes to
+ * `stream`. */
 typedef simdsse_status (*format_fn)(const void *item, unsigned flags, char *out, size_t cap,
                                     size_t *len);
-typedef simdsse_status (*size_fn)(const void *item, unsigned flags, size_t *size);
 
 typedef struct comment_item {
     const char *text;
@@ -191,29 +196,27 @@ static simdsse_status fmt_event(const void *item, unsigned flags, char *out, siz
                                 size_t *len) {
     return simdsse_format_event(item, flags, out, cap, len);
 }
-static simdsse_status size_event(const void *item, unsigned flags, size_t *size) {
-    return simdsse_event_size(item, flags, size);
+static simdsse_status fmt_retry(const void *item, unsigned flags, char *out, size_t cap,
+                                size_t *len) {
+    (void)flags;
+    return simdsse_format_retry(*(const uint64_t *)item, out, cap, len);
 }
 static simdsse_status fmt_comment(const void *item, unsigned flags, char *out, size_t cap,
                                   size_t *len) {
     const comment_item *c = item;
     return simdsse_format_comment(c->text, c->len, flags, out, cap, len);
 }
-static simdsse_status size_comment(const void *item, unsigned flags, size_t *size) {
-    const comment_item *c = item;
-    return simdsse_comment_size(c->text, c->len, flags, size);
-}
-
-static simdsse_status format_fixed(const void *item, unsigned flags, format_fn fmt, size_fn sz,
+static simdsse_status format_fixed(const void *item, unsigned flags, format_fn fmt,
                                    size_t short_by, fz_buf *stream) {
     size_t need = 12345;
-    simdsse_status st = sz(item, flags, &need);
-    if (st != SIMDSSE_OK) {
+    simdsse_status st = fmt(item, flags, NULL, 0, &need);
+    if (st != SIMDSSE_ERR_BUFFER_TOO_SMALL) {
+        FZ_ASSERT(st != SIMDSSE_OK, "an item is never empty");
         FZ_ASSERT(need == 0, "size on error is %zu", need);
         size_t len = 999;
         char probe[8];
         FZ_ASSERT(fmt(item, flags, probe, sizeof probe, &len) == st && len == 0,
-                  "format and size disagree on the error");
+                  "the size query and the format disagree on the error");
         return st;
     }
     FZ_ASSERT(need > 0, "an item is never empty");
@@ -264,8 +267,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t nk = fz_kernels(kernels, MAX_WRITERS);
     sink sinks[MAX_WRITERS];
     for (size_t k = 0; k < nk; k++) {
-        simdsse_options o;
-        simdsse_options_init(&o);
+        simdsse_writer_options o;
+        simdsse_writer_options_init(&o);
         o.kernel = kernels[k];
         simdsse_status st;
         sinks[k].w = simdsse_writer_create(&o, &st);
@@ -299,7 +302,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             } else {
                 expect_comment_lines(&expected, t);
             }
-            st = format_fixed(&ci, flags, fmt_comment, size_comment, short_by, &stream);
+            st = format_fixed(&ci, flags, fmt_comment, short_by, &stream);
             for (size_t k = 0; k < nk; k++) {
                 simdsse_span o = simdsse_writer_output(sinks[k].w);
                 simdsse_status ws = simdsse_writer_comment(sinks[k].w, ci.text, ci.len, flags);
@@ -308,32 +311,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                     FZ_ASSERT(simdsse_writer_output(sinks[k].w).len == o.len, "output changed on error");
             }
         } else {
-            simdsse_fields ev;
+            simdsse_event ev;
             memset(&ev, 0, sizeof ev);
             simdsse_span none = {NULL, 0};
             ev.type = c & 4 ? take(&in, c) : none;
             ev.data = c & 8 ? take(&in, c) : none;
             ev.id = c & 16 ? take(&in, c) : none;
             if (c & 32) {
-                ev.has_retry = 1;
-                ev.retry = fz_u8(&in);
+                /* A retry line first: it cannot fail, and reads back before
+                 * the event's own lines. */
+                uint64_t ms = fz_u8(&in);
                 if (c & 64)
-                    for (int i = 0; i < 7; i++) ev.retry = ev.retry << 8 | fz_u8(&in);
+                    for (int i = 0; i < 7; i++) ms = ms << 8 | fz_u8(&in);
+                FZ_ASSERT(format_fixed(&ms, flags, fmt_retry, short_by, &stream) == SIMDSSE_OK,
+                          "format_retry");
+                for (size_t k = 0; k < nk; k++)
+                    FZ_ASSERT(simdsse_writer_retry(sinks[k].w, ms) == SIMDSSE_OK,
+                              "writer_retry(%s)", kernels[k]);
+                fz_put(&expected, "R", 1);
+                fz_put_u64(&expected, ms);
+                retry = ms;
+                before = stream.len;
             }
             if (!sanitize && (has_bad(ev.type, 0) || (ev.id.ptr && has_bad(ev.id, 1)))) {
                 want_st = SIMDSSE_ERR_INVALID_FIELD;
-            } else {
-                if (ev.id.ptr) {
-                    fz_free(&last_id);
-                    last_id = strip(ev.id, 1);
-                }
-                if (ev.has_retry) {
-                    fz_put(&expected, "R", 1);
-                    fz_put_u64(&expected, ev.retry);
-                    retry = ev.retry;
-                }
+            } else if (ev.id.ptr) {
+                fz_free(&last_id);
+                last_id = strip(ev.id, 1);
             }
-            st = format_fixed(&ev, flags, fmt_event, size_event, short_by, &stream);
+            st = format_fixed(&ev, flags, fmt_event, short_by, &stream);
             if (st == SIMDSSE_OK && ev.data.ptr) {
                 fz_buf type = strip(ev.type, 0);
                 fz_buf d = normalise(ev.data);

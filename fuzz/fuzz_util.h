@@ -155,7 +155,12 @@ static void fz_dealloc(void *ctx, void *ptr, size_t size) {
 }
 
 static FZ_UNUSED simdsse_allocator fz_allocator(fz_alloc *a) {
-    simdsse_allocator al = {fz_malloc, fz_realloc, fz_dealloc, a};
+    simdsse_allocator al;
+    simdsse_allocator_init(&al);
+    al.malloc = fz_malloc;
+    al.realloc = fz_realloc;
+    al.free = fz_dealloc;
+    al.ctx = a;
     return al;
 }
 

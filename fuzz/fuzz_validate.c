@@ -13,8 +13,9 @@
  * simdsse_validate on the whole stream is the reference. A validator fed
  * the stream in chunks (its only allocation made by create) must report
  * the same diagnostics, in the same order, with the same counts; after
- * every chunk simdsse_validator_events must equal the events a parser with
- * no limits, fed the same chunks, has dispatched. Independently of the
+ * every chunk the validator's event count (simdsse_validator_result) must
+ * equal the events a parser with no limits, fed the same chunks, has
+ * dispatched. Independently of the
  * validator's code, the harness computes each byte's line and column, the
  * long-line positions and the WHATWG decoder's U+FFFD positions, and the
  * retry values above max_retry_ms (through the parser), and holds the
@@ -192,7 +193,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* The reference: one call. */
     diags ref = {NULL, 0, 0, stop_after};
     simdsse_validation r;
-    FZ_ASSERT(simdsse_validate(s, n, on_diag, &ref, &o, &r) == SIMDSSE_OK, "validate");
+    simdsse_validation_init(&r);
+    o.on_diagnostic = on_diag;
+    o.user = &ref;
+    FZ_ASSERT(simdsse_validate(s, n, &o, &r) == SIMDSSE_OK, "validate");
     FZ_ASSERT(r.reported == ref.n, "reported %llu, callbacks %zu", (unsigned long long)r.reported,
               ref.n);
     FZ_ASSERT(r.reported <= o.max_diagnostics, "reported %llu of at most %llu",
@@ -213,11 +217,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t after_create = a.calls, held = a.live;
 
     pcount pc = {0, 0, o.max_retry_ms};
-    simdsse_callbacks cb = {p_event, p_retry, NULL};
-    simdsse_options po;
-    simdsse_options_init(&po);
+    simdsse_parser_options po;
+    simdsse_parser_options_init(&po);
+    po.on_event = p_event;
+    po.on_retry = p_retry;
+    po.user = &pc;
     po.max_line_length = po.max_data_length = po.max_type_length = po.max_id_length = SIZE_MAX;
-    simdsse_parser *p = simdsse_parser_create(&cb, &pc, &po);
+    simdsse_parser *p = simdsse_parser_create(&po, NULL);
     FZ_ASSERT(p, "parser_create");
 
     size_t at = 0;
@@ -236,18 +242,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         FZ_ASSERT(simdsse_parser_feed(p, src, c, NULL) == SIMDSSE_OK, "parser_feed");
         free(block);
         at += c;
-        /* "Equals what a parser fed the same bytes (with no limit tripped)
-         *  has dispatched, after every feed, whatever the chunks." */
-        FZ_ASSERT(simdsse_validator_events(v) == pc.events,
+        /* "`events` equals what a parser fed the same bytes (with no limit
+         *  tripped) has dispatched, after every feed, whatever the chunks." */
+        simdsse_validation now;
+        simdsse_validation_init(&now);
+        FZ_ASSERT(simdsse_validator_result(v, &now) == SIMDSSE_OK, "result");
+        FZ_ASSERT(now.events == pc.events,
                   "after %zu bytes: validator says %llu events, the parser dispatched %llu", at,
-                  (unsigned long long)simdsse_validator_events(v), (unsigned long long)pc.events);
+                  (unsigned long long)now.events, (unsigned long long)pc.events);
     }
     FZ_ASSERT(simdsse_validator_finish(v) == SIMDSSE_OK, "finish");
     FZ_ASSERT(simdsse_validator_feed(v, "x", 1) == SIMDSSE_ERR_NEEDS_RESET, "feed after finish");
     FZ_ASSERT(a.calls == after_create && a.live == held,
               "the validator allocated after create (%zu calls, %zu bytes)", a.calls - after_create,
               a.live - held);
-    simdsse_validation g = simdsse_validator_result(v);
+    simdsse_validation g;
+    simdsse_validation_init(&g);
+    FZ_ASSERT(simdsse_validator_result(v, &g) == SIMDSSE_OK, "result");
     FZ_ASSERT(g.errors == r.errors && g.warnings == r.warnings && g.events == r.events &&
                   g.reported == r.reported,
               "chunked counts differ: %llu/%llu/%llu/%llu vs %llu/%llu/%llu/%llu",
@@ -266,7 +277,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     got.n = 0;
     FZ_ASSERT(simdsse_validator_feed(v, s, n) == SIMDSSE_OK, "feed after reset");
     simdsse_validator_finish(v);
-    g = simdsse_validator_result(v);
+    FZ_ASSERT(simdsse_validator_result(v, &g) == SIMDSSE_OK, "result after reset");
     FZ_ASSERT(g.errors == r.errors && g.warnings == r.warnings && g.events == r.events &&
                   got.n == ref.n,
               "after reset the counts differ");

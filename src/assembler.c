@@ -155,13 +155,15 @@ static inline bool has_nul(const char *s, size_t n) {
 }
 
 /* Dispatch the event. Inlined into the line loop: a blank line ending an
- * event is half the lines of a typical stream. */
-SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull) {
+ * event is half the lines of a typical stream. Pull: the event goes to
+ * *tail, the queue's end as the batch loop keeps it. */
+SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull,
+                             simdsse_item **tail) {
     /* 1. (see commit_id) */
     if (SSE_UNLIKELY(p->id_changed)) {
         /* Pull: the last event ID changes here, and queued items must show
          * the one before (simdsse_parser_last_event_id answers for them). */
-        if (pull && sse_queue_busy(p)) return SSE_BEFORE;
+        if (pull && *tail != p->queue.head) return SSE_BEFORE;
         commit_id(p);
     }
     if (SSE_UNLIKELY(p->skip_event)) { /* the end of an event a limit discarded */
@@ -185,9 +187,8 @@ SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull
      * the event in its queue. */
     simdsse_event local, *ev = &local;
     if (pull) {
-        simdsse_item *it = sse_queue_slot(p);
-        it->kind = SIMDSSE_ITEM_EVENT;
-        ev = &it->event;
+        (*tail)->kind = SIMDSSE_ITEM_EVENT;
+        ev = &(*tail)->event;
     }
     ev->data.ptr = p->data.ptr;
     ev->data.len = p->data.len;
@@ -212,12 +213,12 @@ SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull
          * lines; borrowed from the chunk, it lasts until NEED_INPUT. (The
          * id lies in last_id, which only the next commit, above, frees
          * for rewriting.) */
-        bool lasting = true;
+        *tail = sse_slot_after(*tail);
         if (SSE_UNLIKELY(p->stored)) {
             p->stored = false;
-            lasting = false;
+            return SSE_STOP;
         }
-        return sse_queued(p, lasting);
+        return SSE_GO;
     }
     if (p->on_event && (p->on_event(p->user, &local) | p->deferred)) return SSE_STOP;
     return SSE_GO;
@@ -430,10 +431,15 @@ static sse_step line_pull(simdsse_parser *p, const char *s, size_t len, uint64_t
  * one switch, measured no faster on mixed streams and slower on the common
  * ones: the line types of a stream are mostly predictable.) */
 
+/* Pull: the queue's end lives in `tail` while events are dispatched, not
+ * in memory, where each event would wait on the last one's store; it goes
+ * back to queue.tail before any other line (whose items, rarer, are queued
+ * through it: SSE_QUEUED) and at the end. */
 SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
                              uint64_t base_offset, const sse_line *recs, size_t n, size_t *done,
                              const bool pull) {
     p->src_end = base + blen;
+    simdsse_item *tail = pull ? sse_queue_slot(p) : NULL;
     for (size_t i = 0; i < n; i++) {
         const sse_line r = recs[i];
         const char *s = base + r.start;
@@ -442,8 +448,16 @@ SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
         sse_step st;
         if (len == 0) {
             /* "If the line is empty (a blank line): Dispatch the event." */
-            st = dispatch(p, at, pull);
-        } else if (SSE_UNLIKELY(len > p->max_line)) {
+            st = dispatch(p, at, pull, &tail);
+            if (SSE_UNLIKELY(st)) {
+                if (pull) p->queue.tail = tail;
+                *done = i + (st != SSE_BEFORE);
+                return st;
+            }
+            continue;
+        }
+        if (pull) p->queue.tail = tail;
+        if (SSE_UNLIKELY(len > p->max_line)) {
             st = simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, at + p->max_line);
         } else if (len >= 5 && word4(s) == WORD4('d', 'a', 't', 'a') && s[4] == ':' &&
                    !p->skip_event) {
@@ -463,10 +477,15 @@ SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
             st = pull ? line_pull(p, s, len, at, false) : line_cb(p, s, len, at);
         }
         if (SSE_UNLIKELY(st)) {
+            if (pull) {
+                tail = sse_queue_slot(p);
+                if (st == SSE_QUEUED) continue;
+            }
             *done = i + (st != SSE_BEFORE);
             return st;
         }
     }
+    if (pull) p->queue.tail = tail;
     *done = n;
     return SSE_GO;
 }
@@ -485,9 +504,14 @@ sse_step simdsse__assemble_pull(simdsse_parser *p, const char *base, size_t blen
 sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, uint64_t offset) {
     p->src_end = s + len;
     /* "If the line is empty (a blank line): Dispatch the event." */
-    if (p->pulling)
-        return len == 0 ? dispatch(p, offset, true) : line_pull(p, s, len, offset, true);
-    return len == 0 ? dispatch(p, offset, false) : line_cb(p, s, len, offset);
+    if (p->pulling) {
+        if (len) return sse_go_on(line_pull(p, s, len, offset, true));
+        simdsse_item *tail = sse_queue_slot(p);
+        sse_step st = dispatch(p, offset, true, &tail);
+        p->queue.tail = tail;
+        return st;
+    }
+    return len == 0 ? dispatch(p, offset, false, NULL) : line_cb(p, s, len, offset);
 }
 
 bool simdsse__pin(simdsse_parser *p) {

@@ -56,6 +56,12 @@ extern const sse_alloc simdsse__default_alloc;
  * for one with a function missing or a size we cannot read. */
 simdsse_status simdsse__alloc_load(const simdsse_allocator *a, sse_alloc *out);
 
+/* The end of a create: an object built on the stack (its allocator being
+ * one of the options) is copied into a block from that allocator. NULL,
+ * and the status in *status, if st is an error or memory runs out. */
+void *simdsse__place(const sse_alloc *a, const void *built, size_t size, simdsse_status st,
+                     simdsse_status *status);
+
 /* Heap bytes: ptr[0, cap), NULL when cap is 0. Capacity never exceeds the
  * limit it is grown against, so memory stays bounded by the limits. */
 typedef struct sse_store {

@@ -39,6 +39,20 @@ simdsse_status simdsse__struct_store(void *dst, const void *src, size_t known, s
     return SIMDSSE_OK;
 }
 
+void *simdsse__place(const sse_alloc *a, const void *built, size_t size, simdsse_status st,
+                     simdsse_status *status) {
+    void *obj = NULL;
+    if (st == SIMDSSE_OK) {
+        obj = a->malloc(a->ctx, size);
+        if (obj)
+            memcpy(obj, built, size);
+        else
+            st = SIMDSSE_ERR_NO_MEMORY;
+    }
+    if (status) *status = st;
+    return obj;
+}
+
 simdsse_status simdsse__alloc_load(const simdsse_allocator *a, sse_alloc *out) {
     *out = simdsse__default_alloc;
     if (!a) return SIMDSSE_OK;

@@ -50,18 +50,9 @@ static simdsse_status init(simdsse_parser *p, const simdsse_parser_options *opt)
 }
 
 simdsse_parser *simdsse_parser_create(const simdsse_parser_options *opt, simdsse_status *status) {
-    simdsse_parser tmp, *p = NULL;
-    /* Built on the stack first: the allocator is one of the options. */
+    simdsse_parser tmp;
     simdsse_status st = init(&tmp, opt);
-    if (st == SIMDSSE_OK) {
-        p = tmp.alloc.malloc(tmp.alloc.ctx, sizeof *p);
-        if (p)
-            *p = tmp;
-        else
-            st = SIMDSSE_ERR_NO_MEMORY;
-    }
-    if (status) *status = st;
-    return p;
+    return simdsse__place(&tmp.alloc, &tmp, sizeof tmp, st, status);
 }
 
 static void release(simdsse_parser *p) {
@@ -169,7 +160,7 @@ static sse_step carry(simdsse_parser *p, const char *s, size_t n, uint64_t at) {
         p->line_pending = false;
         p->line.len = 0;
         p->skip_line = true;
-        return simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, p->line_offset + p->max_line);
+        return sse_go_on(simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, p->line_offset + p->max_line));
     }
     if (!n) return SSE_GO;
     size_t need = p->line.len + n;

@@ -77,7 +77,13 @@ typedef int sse_step;
 #define SSE_BEFORE 2 /* pull only: stop before this line, which changes
                       * state an item already queued must not see changed;
                       * nothing of it was done */
+#define SSE_QUEUED 3 /* pull only: an item went into the queue through
+                      * queue.tail (which the batch loop keeps in a register
+                      * while it dispatches); go on */
 /* ... or SIMDSSE_ERR_NO_MEMORY, which ends the chunk. */
+
+/* Outside the batch loop an item queued is just "go on". */
+SSE_INLINE sse_step sse_go_on(sse_step st) { return st == SSE_QUEUED ? SSE_GO : st; }
 
 /* One complete line's worth of scanning: the records of buf[pos, pos +
  * window) from the kernel, and how far they have been assembled. Feed
@@ -157,13 +163,17 @@ SSE_INLINE simdsse_item *sse_queue_slot(simdsse_parser *p) {
     return (simdsse_item *)(uintptr_t)p->queue.tail; /* (the items are ours) */
 }
 SSE_INLINE const simdsse_item *sse_queue_start(const sse_pull *s) { return &s->slots[0].item; }
-/* The slot was filled: stop when the item's spans would not survive more
- * parsing (`lasting` false). The queue cannot overflow: each line makes
- * one item at most, and the driver hands the assembler no more lines than
- * there are free slots (sse_queue_room). */
+/* The slot after `item`. */
+SSE_INLINE simdsse_item *sse_slot_after(const simdsse_item *item) {
+    return (simdsse_item *)(uintptr_t)&((const sse_slot *)(const void *)item)[1].item;
+}
+/* The slot was filled: SSE_STOP when the item's spans would not survive
+ * more parsing (`lasting` false), else SSE_QUEUED. The queue cannot
+ * overflow: each line makes one item at most, and the driver hands the
+ * assembler no more lines than there are free slots (sse_queue_room). */
 SSE_INLINE sse_step sse_queued(simdsse_parser *p, bool lasting) {
-    p->queue.tail = &((const sse_slot *)(const void *)p->queue.tail)[1].item;
-    return lasting ? SSE_GO : SSE_STOP;
+    p->queue.tail = sse_slot_after(p->queue.tail);
+    return lasting ? SSE_QUEUED : SSE_STOP;
 }
 /* Free slots. */
 SSE_INLINE size_t sse_queue_room(const simdsse_parser *p) {

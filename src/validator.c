@@ -521,18 +521,9 @@ static simdsse_status init(simdsse_validator *v, const simdsse_validator_options
 
 simdsse_validator *simdsse_validator_create(const simdsse_validator_options *opt,
                                             simdsse_status *status) {
-    simdsse_validator tmp, *v = NULL;
-    /* Built on the stack first: the allocator is one of the options. */
+    simdsse_validator tmp;
     simdsse_status st = init(&tmp, opt);
-    if (st == SIMDSSE_OK) {
-        v = tmp.alloc.malloc(tmp.alloc.ctx, sizeof *v);
-        if (v)
-            *v = tmp;
-        else
-            st = SIMDSSE_ERR_NO_MEMORY;
-    }
-    if (status) *status = st;
-    return v;
+    return simdsse__place(&tmp.alloc, &tmp, sizeof tmp, st, status);
 }
 
 static void destroy_now(simdsse_validator *v) {

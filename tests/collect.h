@@ -29,9 +29,9 @@ typedef struct collected {
     uint64_t retries;  /* how many on_retry calls */
     uint64_t comments; /* how many on_comment calls */
     size_t comment_bytes;
-    int first_error;   /* first non-OK, non-PAUSED status of a feed */
+    int first_error;   /* the first limit error (on_error) */
     uint64_t error_offset;
-    size_t errors;
+    size_t errors;     /* on_error calls */
     /* parser state at the end */
     uint64_t retry;
     owned last_id;
@@ -76,6 +76,24 @@ static int collect_comment(void *user, simdsse_span text) {
     return 0;
 }
 
+static int collect_error(void *user, const simdsse_error *e) {
+    collected *c = user;
+    if (!c->errors++) {
+        c->first_error = e->status;
+        c->error_offset = e->offset;
+    }
+    return 0;
+}
+
+/* The collecting callbacks, into *o. */
+static void collect_callbacks(simdsse_parser_options *o, collected *c) {
+    o->on_event = collect_event;
+    o->on_retry = collect_retry;
+    o->on_comment = collect_comment;
+    o->on_error = collect_error;
+    o->user = c;
+}
+
 static void collected_free(collected *c) {
     for (size_t i = 0; i < c->n; i++) {
         free(c->ev[i].type.ptr);
@@ -112,14 +130,20 @@ static int collected_eq(const collected *a, const collected *b) {
  * Parses `len` bytes of `in`, fed in chunks of `chunk` bytes (0: all at
  * once), each chunk first copied to a fresh heap block at alignment `align`
  * so that a parser reading past a chunk, or keeping a pointer into it, is
- * caught by ASan. Goes on past limit errors. Returns 0, or -1 on a status
- * that ends the stream (no memory).
+ * caught by ASan. feed goes on past limit errors (on_error collects them)
+ * and reads every chunk whole. Returns 0, or -1 on a status that ends the
+ * stream (no memory). `opt` NULL: the defaults.
  */
 static int collect_parse(collected *c, const char *in, size_t len, size_t chunk, size_t align,
-                         const simdsse_options *opt) {
+                         const simdsse_parser_options *opt) {
     memset(c, 0, sizeof *c);
-    simdsse_callbacks cb = {collect_event, collect_retry, collect_comment};
-    simdsse_parser *p = simdsse_parser_create(&cb, c, opt);
+    simdsse_parser_options o;
+    if (opt)
+        o = *opt;
+    else
+        simdsse_parser_options_init(&o);
+    collect_callbacks(&o, c);
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
     if (!p) return -1;
     if (!chunk) chunk = len ? len : 1;
     int rc = 0;
@@ -135,16 +159,9 @@ static int collect_parse(collected *c, const char *in, size_t len, size_t chunk,
             simdsse_status st = simdsse_parser_feed(p, s, left, &used);
             s += used;
             left -= used;
-            if (st == SIMDSSE_OK) break;
             if (st == SIMDSSE_PAUSED) continue;
-            if (!c->errors++) {
-                c->first_error = st;
-                c->error_offset = simdsse_parser_error_offset(p);
-            }
-            if (st == SIMDSSE_ERR_NO_MEMORY || st == SIMDSSE_ERR_NEEDS_RESET) {
-                rc = -1;
-                break;
-            }
+            if (st == SIMDSSE_ERR_NO_MEMORY || st == SIMDSSE_ERR_NEEDS_RESET) rc = -1;
+            break; /* OK or a limit error: the chunk was read whole */
         }
         free(block);
         if (rc || len == 0) break;

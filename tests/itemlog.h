@@ -23,22 +23,29 @@
 #  define IL_UNUSED
 #endif
 
-typedef struct itemlog {
+/* Growable bytes (also what tests build their streams in). */
+typedef struct il_bytes {
     char *p;
     size_t len, cap;
+} il_bytes;
+
+static IL_UNUSED void il_put(il_bytes *b, const void *s, size_t n) {
+    if (b->len + n > b->cap) {
+        b->cap = (b->len + n) * 2 + 256;
+        b->p = realloc(b->p, b->cap);
+        if (!b->p) abort();
+    }
+    if (n) memcpy(b->p + b->len, s, n);
+    b->len += n;
+}
+
+typedef struct itemlog {
+    il_bytes b;
     size_t items;
     simdsse_parser *parser; /* whose getters to log */
 } itemlog;
 
-static IL_UNUSED void log_put(itemlog *l, const void *s, size_t n) {
-    if (l->len + n > l->cap) {
-        l->cap = (l->len + n) * 2 + 256;
-        l->p = realloc(l->p, l->cap);
-        if (!l->p) abort();
-    }
-    if (n) memcpy(l->p + l->len, s, n);
-    l->len += n;
-}
+static IL_UNUSED void log_put(itemlog *l, const void *s, size_t n) { il_put(&l->b, s, n); }
 
 static IL_UNUSED void log_u64(itemlog *l, uint64_t v) { log_put(l, &v, sizeof v); }
 
@@ -127,18 +134,18 @@ static IL_UNUSED void log_end(itemlog *l, const char *tag) {
 }
 
 static IL_UNUSED int log_same(const itemlog *a, const itemlog *b) {
-    return a->len == b->len && (a->len == 0 || memcmp(a->p, b->p, a->len) == 0);
+    return a->b.len == b->b.len && (a->b.len == 0 || memcmp(a->b.p, b->b.p, a->b.len) == 0);
 }
 
 /* Where two logs first differ. */
 static IL_UNUSED size_t log_diverge(const itemlog *a, const itemlog *b) {
     size_t i = 0;
-    while (i < a->len && i < b->len && a->p[i] == b->p[i]) i++;
+    while (i < a->b.len && i < b->b.len && a->b.p[i] == b->b.p[i]) i++;
     return i;
 }
 
 static IL_UNUSED void log_free(itemlog *l) {
-    free(l->p);
+    free(l->b.p);
     memset(l, 0, sizeof *l);
 }
 

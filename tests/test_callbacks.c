@@ -90,6 +90,10 @@ static int act(ctx *c, char tag) {
               "%c: next (the macro) refused", tag);
         CHECK((simdsse_parser_next)(p, &it) == SIMDSSE_ERR_IN_CALLBACK && it == NULL,
               "%c: next (the function) refused", tag);
+        simdsse_status fst = SIMDSSE_OK;
+        int loops = 0;
+        SIMDSSE_PARSER_FOREACH(p, it, fst) loops++;
+        CHECK(fst == SIMDSSE_ERR_IN_CALLBACK && loops == 0, "%c: SIMDSSE_PARSER_FOREACH refused", tag);
         CHECK(simdsse_parser_trim(p) == SIMDSSE_ERR_IN_CALLBACK, "%c: trim refused", tag);
         /* Getters work. */
         CHECK(simdsse_parser_memory(p) > 0 && simdsse_parser_kernel(p) != NULL,

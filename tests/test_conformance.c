@@ -33,10 +33,12 @@ static void append(text *t, const char *s, size_t n) {
 
 static int render(void *user, const simdsse_event *ev) {
     text *t = user;
-    size_t n = simdsse_event_to_json(ev, NULL, 0);
+    size_t n = 0, m = 0;
+    CHECK(simdsse_format_json(ev, NULL, 0, &n) == SIMDSSE_ERR_BUFFER_TOO_SMALL, "size query");
     char *buf = malloc(n + 1);
     if (!buf) abort();
-    CHECK(simdsse_event_to_json(ev, buf, n) == n, "size query equals the rendering");
+    CHECK(simdsse_format_json(ev, buf, n, &m) == SIMDSSE_OK && m == n,
+          "the size query's size is the rendering's");
     append(t, buf, n);
     append(t, "\n", 1);
     free(buf);
@@ -57,12 +59,13 @@ static int read_file(const char *path, text *out) {
 
 /* Parses `in` in chunks of `chunk` bytes (0: whole) and renders the events. */
 static void run(const text *in, size_t chunk, const char *kernel, text *out) {
-    simdsse_options opt;
-    simdsse_options_init(&opt);
+    simdsse_parser_options opt;
+    simdsse_parser_options_init(&opt);
     opt.kernel = kernel;
-    simdsse_callbacks cb = {.on_event = render};
+    opt.on_event = render;
+    opt.user = out;
     out->len = 0;
-    simdsse_parser *p = simdsse_parser_create(&cb, out, &opt);
+    simdsse_parser *p = simdsse_parser_create(&opt, NULL);
     if (!p) abort();
     if (!chunk) chunk = in->len ? in->len : 1;
     for (size_t at = 0; at < in->len; at += chunk) {

@@ -30,10 +30,10 @@ static int runs(const sse_kernel *k) {
 
 /* The kernel a parser made with these options uses, or NULL with *st. */
 static const char *parser_kernel(const char *kernel, simdsse_status *st) {
-    simdsse_options o;
-    simdsse_options_init(&o);
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
     o.kernel = kernel;
-    simdsse_parser *p = simdsse_parser_create2(NULL, NULL, &o, st);
+    simdsse_parser *p = simdsse_parser_create(&o, st);
     if (!p) return NULL;
     const char *name = simdsse_parser_kernel(p);
     simdsse_parser_destroy(p);
@@ -78,11 +78,11 @@ static void test_table(void) {
     CHECK(simdsse_kernel_supported(NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL");
     simdsse_status st;
     CHECK(!parser_kernel("avx3", &st) && st == SIMDSSE_ERR_UNKNOWN_KERNEL, "create: unknown");
-    simdsse_options o;
-    simdsse_options_init(&o);
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
     o.kernel = "avx3";
-    CHECK(simdsse_parser_create(NULL, NULL, &o) == NULL, "create without status fails too");
-    CHECK(simdsse_parse("data: x\n\n", 9, NULL, NULL, &o) == SIMDSSE_ERR_UNKNOWN_KERNEL, "parse");
+    CHECK(simdsse_parser_create(&o, NULL) == NULL, "create without status fails too");
+    CHECK(simdsse_parse("data: x\n\n", 9, &o) == SIMDSSE_ERR_UNKNOWN_KERNEL, "parse");
 }
 
 /* What cpuid says, checked against the compiler's own detection. */
@@ -130,13 +130,13 @@ static void test_default(void) {
     const char *got = parser_kernel(NULL, &st);
     if (env_st == SIMDSSE_OK) {
         CHECK(got && strcmp(got, want) == 0, "parser default %s, want %s", got ? got : "-", want);
-        simdsse_parser *p = simdsse_parser_create(NULL, NULL, NULL);
+        simdsse_parser *p = simdsse_parser_create(NULL, NULL);
         CHECK(p && strcmp(simdsse_parser_kernel(p), want) == 0, "NULL options");
         simdsse_parser_destroy(p);
     } else {
         CHECK(!got && st == env_st, "bad $SIMDSSE_KERNEL: status %d, want %d", st, env_st);
-        CHECK(simdsse_parser_create(NULL, NULL, NULL) == NULL, "NULL options fail too");
-        CHECK(simdsse_parse("data: x\n\n", 9, NULL, NULL, NULL) == env_st, "simdsse_parse");
+        CHECK(simdsse_parser_create(NULL, NULL) == NULL, "NULL options fail too");
+        CHECK(simdsse_parse("data: x\n\n", 9, NULL) == env_st, "simdsse_parse");
     }
     /* options.kernel wins over the variable. */
     got = parser_kernel("scalar", &st);

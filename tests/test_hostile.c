@@ -36,7 +36,7 @@ static size_t scaled(size_t n, size_t floor) {
 
 typedef struct hostile {
     simdsse_parser *p;
-    simdsse_options opt;
+    simdsse_parser_options opt;
     simdsse_allocator al;
     size_t live, peak, base; /* bytes held; base: the parser alone */
     uint64_t events, retries, comments;
@@ -45,9 +45,11 @@ typedef struct hostile {
     char last_data[64];      /* first bytes of the last event's data */
     size_t last_data_len;
     uint64_t last_offset;
-    int first_error;         /* first status other than OK and PAUSED */
-    uint64_t error_offset;   /* simdsse_parser_error_offset() right then */
-    uint64_t errors;
+    int first_error;         /* the first limit error (on_error) */
+    uint64_t error_offset;   /* and its offset */
+    uint64_t errors;         /* on_error calls */
+    uint64_t last_error_offset;
+    int call_first;          /* the first limit error of the running feed */
 } hostile;
 
 static void *h_malloc(void *ctx, size_t n) {
@@ -89,19 +91,41 @@ static int on_comment(void *user, simdsse_span text) {
     h->comments++;
     return 0;
 }
+static int on_error(void *user, const simdsse_error *e) {
+    hostile *h = user;
+    if (!h->errors++) {
+        h->first_error = e->status;
+        h->error_offset = e->offset;
+    }
+    if (!h->call_first) h->call_first = e->status;
+    h->last_error_offset = e->offset;
+    return 0;
+}
+
+static void set_callbacks(simdsse_parser_options *o, hostile *h) {
+    o->on_event = on_event;
+    o->on_retry = on_retry;
+    o->on_comment = on_comment;
+    o->on_error = on_error;
+    o->user = h;
+}
 
 /* Starts a parser with the default limits, changed by the case before
  * h_start; `opt` must be set first (h_init). */
 static void h_init(hostile *h) {
     memset(h, 0, sizeof *h);
-    simdsse_options_init(&h->opt);
-    h->al = (simdsse_allocator){h_malloc, h_realloc, h_free, h};
+    simdsse_parser_options_init(&h->opt);
+    simdsse_allocator_init(&h->al);
+    h->al.malloc = h_malloc;
+    h->al.realloc = h_realloc;
+    h->al.free = h_free;
+    h->al.ctx = h;
     h->opt.allocator = &h->al;
+    set_callbacks(&h->opt, h);
 }
 
 static void h_start(hostile *h) {
-    simdsse_callbacks cb = {on_event, on_retry, on_comment};
-    h->p = simdsse_parser_create(&cb, h, &h->opt);
+    h->p = simdsse_parser_create(&h->opt, NULL);
     if (!h->p) {
         fprintf(stderr, "cannot create a parser\n");
         exit(1);
@@ -109,22 +133,20 @@ static void h_start(hostile *h) {
     h->base = h->live;
 }
 
-/* Feeds all of buf, going on past limit errors as a caller may. */
-static void h_feed(hostile *h, const void *buf, size_t len) {
-    const char *s = buf;
-    while (len) {
-        size_t used;
-        simdsse_status st = simdsse_parser_feed(h->p, s, len, &used);
-        s += used;
-        len -= used;
-        if (st == SIMDSSE_OK) break;
-        if (st == SIMDSSE_PAUSED) continue;
-        if (!h->errors++) {
-            h->first_error = st;
-            h->error_offset = simdsse_parser_error_offset(h->p);
-        }
-        if (st == SIMDSSE_ERR_NO_MEMORY || st == SIMDSSE_ERR_NEEDS_RESET) return;
+/* Feeds all of buf: feed reads it whole, going on past limit errors (each
+ * reported to on_error), and returns the first of them. */
+static void h_feed(hostile *h, const void *s, size_t len) {
+    size_t used;
+    h->call_first = 0;
+    simdsse_status st = simdsse_parser_feed(h->p, s, len, &used);
+    if (st == SIMDSSE_ERR_NO_MEMORY || st == SIMDSSE_ERR_NEEDS_RESET) {
+        if (!h->first_error) h->first_error = st;
+        h->errors++;
+        return;
     }
+    if (used != len || st != h->call_first)
+        CHECK(0, "feed read %zu of %zu and returned %s, its first limit error %s", used, len,
+              simdsse_strerror(st), simdsse_strerror(h->call_first));
 }
 
 /* Feeds `total` bytes of `pattern` repeated, in 64 KiB chunks: the pattern
@@ -406,8 +428,8 @@ static void type_too_long_each_event(void) {
     CHECK(h.errors == reps && h.first_error == SIMDSSE_ERR_TYPE_TOO_LONG, "types: %llu errors",
           (unsigned long long)h.errors);
     CHECK(h.error_offset == 7, "types: first error at %llu", (unsigned long long)h.error_offset);
-    CHECK(simdsse_parser_error_offset(h.p) == (reps - 1) * 51 + 7, "types: last error at %llu",
-          (unsigned long long)simdsse_parser_error_offset(h.p));
+    CHECK(h.last_error_offset == (reps - 1) * 51 + 7, "types: last error at %llu",
+          (unsigned long long)h.last_error_offset);
     CHECK(h.events == reps, "types: the good half dispatched");
     h_finish(&h, "type too long, each event", h.base + 64 + 64);
 }
@@ -431,14 +453,19 @@ static void f_free(void *ctx, void *p, size_t n) {
 }
 static void no_memory_needs_reset(void) {
     failing f = {0};
-    simdsse_allocator al = {f_malloc, f_realloc, f_free, &f};
-    simdsse_options o;
-    simdsse_options_init(&o);
+    simdsse_allocator al;
+    simdsse_allocator_init(&al);
+    al.malloc = f_malloc;
+    al.realloc = f_realloc;
+    al.free = f_free;
+    al.ctx = &f;
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
     o.allocator = &al;
     hostile h;
     memset(&h, 0, sizeof h);
-    simdsse_callbacks cb = {on_event, on_retry, on_comment};
-    simdsse_parser *p = simdsse_parser_create(&cb, &h, &o);
+    set_callbacks(&o, &h);
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
     CHECK(p != NULL, "create");
     f.fail = 1;
     simdsse_status st = simdsse_parser_feed(p, "id: 1\n", 6, NULL);

@@ -273,8 +273,8 @@ static void test_block_boundaries(void) {
 
 static int parse_with(collected *c, const char *kernel, const char *in, size_t len, size_t chunk,
                       size_t align) {
-    simdsse_options o;
-    simdsse_options_init(&o);
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
     o.kernel = kernel;
     /* Small limits too, so limit errors (and where they trip) are compared. */
     if (chunk % 3 == 1) {

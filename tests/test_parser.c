@@ -13,7 +13,7 @@
 #define S(lit) lit, sizeof(lit) - 1
 
 static int parse_ok(collected *c, const char *in, size_t len, size_t chunk,
-                    const simdsse_options *opt) {
+                    const simdsse_parser_options *opt) {
     return collect_parse(c, in, len, chunk, 0, opt) == 0 && c->errors == 0;
 }
 
@@ -39,8 +39,11 @@ static int note_where(void *user, const simdsse_event *e) {
 static void test_zero_copy(void) {
     static const char one[] = "event: tick\ndata: {\"a\":1}\n\n";
     where w = {one, one + sizeof one - 1, 0, 0, 0, ""};
-    simdsse_callbacks cb = {.on_event = note_where};
-    simdsse_parser *p = simdsse_parser_create(&cb, &w, NULL);
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
+    o.on_event = note_where;
+    o.user = &w;
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
     CHECK(simdsse_parser_feed(p, S(one), NULL) == SIMDSSE_OK, "feed");
     CHECK(w.n == 1 && w.inside == 1, "single-line data inside the chunk is not copied");
     CHECK(strcmp(w.data, "{\"a\":1}") == 0, "data %s", w.data);
@@ -94,9 +97,11 @@ static void test_boundaries(void) {
         collected_free(&c);
     }
     /* Feeding empty chunks anywhere changes nothing. */
-    simdsse_callbacks cb = {collect_event, NULL, NULL};
     memset(&c, 0, sizeof c);
-    simdsse_parser *p = simdsse_parser_create(&cb, &c, NULL);
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
+    collect_callbacks(&o, &c);
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
     const char *parts[] = {"", "\xEF", "", "\xBB\xBF", "data: z\r", "", "\n", "", "\r\n", ""};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         CHECK(simdsse_parser_feed(p, parts[i], strlen(parts[i]), NULL) == SIMDSSE_OK, "part %zu", i);
@@ -118,8 +123,11 @@ static void test_pause(void) {
     static const char in[] = "data: 1\r\n\r\ndata: 2\n\n: c\nretry: 7\ndata: 3\n\n";
     collected c;
     memset(&c, 0, sizeof c);
-    simdsse_callbacks cb = {pause_every, NULL, NULL};
-    simdsse_parser *p = simdsse_parser_create(&cb, &c, NULL);
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
+    o.on_event = pause_every;
+    o.user = &c;
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
     size_t used;
     CHECK(simdsse_parser_feed(p, S(in), &used) == SIMDSSE_PAUSED, "paused");
     CHECK(used == 11, "consumed through the CRLF blank line: %zu", used);
@@ -139,8 +147,8 @@ static void test_pause(void) {
 
 /* MARK: - Limits */
 
-static void limit_opts(simdsse_options *o) {
-    simdsse_options_init(o);
+static void limit_opts(simdsse_parser_options *o) {
+    simdsse_parser_options_init(o);
     o->max_line_length = 16;
     o->max_data_length = 20;
     o->max_type_length = 5;
@@ -157,7 +165,7 @@ typedef struct limit_case {
 } limit_case;
 
 static void test_limits(void) {
-    simdsse_options o;
+    simdsse_parser_options o;
     limit_opts(&o);
     static const limit_case cases[] = {
         {"line", S("data: 0123456789abcdef\ndata: lost\n\ndata: ok\n\n"), SIMDSSE_ERR_LINE_TOO_LONG,
@@ -200,7 +208,51 @@ static void test_limits(void) {
     collected_free(&c);
     /* Exactly at each limit is fine. */
     CHECK(parse_ok(&c, S("data:0123456789a\nevent:abcde\nid:1234\n\n"), 1, &o), "at the limits");
-    CHECK(c.n == 1 && owned_eq(c.ev[0].type, S("abcde")) && owned_eq(c.ev[0].id, S("1234")), "values at the limits kept");
+    CHECK(c.n == 1 && owned_eq(c.ev[0].type, S("abcde")) && owned_eq(c.ev[0].id, S("1234")),
+          "values at the limits kept");
+    collected_free(&c);
+}
+
+/* Limit errors lose nothing: feed reads the whole chunk past each one,
+ * reports every one to on_error with its offset, and returns the first. */
+static int pause_on_error(void *user, const simdsse_error *e) {
+    collected *c = user;
+    c->errors++;
+    c->error_offset = e->offset;
+    return 1;
+}
+
+static void test_errors_go_on(void) {
+    static const char in[] = "event: abcdef\ndata: a\n\ndata: 1\n\n"   /* type too long */
+                             "id: 12345\ndata: b\n\ndata: 2\n\n"        /* id too long */
+                             "data: 0123456789abcdefXYZ\n\ndata: 3\n\n"; /* line too long */
+    simdsse_parser_options o;
+    limit_opts(&o);
+    collected c;
+    memset(&c, 0, sizeof c);
+    collect_callbacks(&o, &c);
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
+    size_t used = 0;
+    CHECK(simdsse_parser_feed(p, S(in), &used) == SIMDSSE_ERR_TYPE_TOO_LONG, "the first error is returned");
+    CHECK(used == sizeof in - 1, "the whole chunk was read: %zu of %zu", used, sizeof in - 1);
+    CHECK(c.errors == 3 && c.first_error == SIMDSSE_ERR_TYPE_TOO_LONG && c.error_offset == 7,
+          "every error reported: %zu, the first at %llu", c.errors,
+          (unsigned long long)c.error_offset);
+    CHECK(c.n == 3 && owned_eq(c.ev[0].data, S("1")) && owned_eq(c.ev[1].data, S("2")) &&
+              owned_eq(c.ev[2].data, S("3")),
+          "only the offending events are lost: %zu events", c.n);
+    CHECK(simdsse_parser_feed(p, S("data: 4\n\n"), NULL) == SIMDSSE_OK, "the next feed starts clean");
+    simdsse_parser_destroy(p);
+    collected_free(&c);
+    /* on_error pauses like any callback: right after the offending line. */
+    memset(&c, 0, sizeof c);
+    o.on_error = pause_on_error;
+    p = simdsse_parser_create(&o, NULL);
+    CHECK(simdsse_parser_feed(p, S(in), &used) == SIMDSSE_PAUSED && used == 14 && c.errors == 1,
+          "on_error paused after the event line: %zu", used);
+    CHECK(simdsse_parser_feed(p, in + used, sizeof in - 1 - used, &used) == SIMDSSE_PAUSED && c.errors == 2,
+          "and again at the id");
+    simdsse_parser_destroy(p);
     collected_free(&c);
 }
 
@@ -236,14 +288,19 @@ static void c_free(void *ctx, void *ptr, size_t size) {
 
 static void test_allocation(void) {
     counting cnt = {0, 0, 0, 0, 0};
-    simdsse_allocator a = {c_malloc, c_realloc, c_free, &cnt};
-    simdsse_options o;
-    simdsse_options_init(&o);
+    simdsse_allocator a;
+    simdsse_allocator_init(&a);
+    a.malloc = c_malloc;
+    a.realloc = c_realloc;
+    a.free = c_free;
+    a.ctx = &cnt;
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
     o.allocator = &a;
     collected c;
     memset(&c, 0, sizeof c);
-    simdsse_callbacks cb = {collect_event, NULL, NULL};
-    simdsse_parser *p = simdsse_parser_create(&cb, &c, &o);
+    collect_callbacks(&o, &c);
+    simdsse_parser *p = simdsse_parser_create(&o, NULL);
     CHECK(cnt.allocs == 1, "creation allocates the parser only (%zu)", cnt.allocs);
     size_t idle = simdsse_parser_memory(p);
     printf("idle parser: %zu bytes\n", idle);
@@ -272,7 +329,7 @@ static void test_allocation(void) {
     CHECK(owned_eq(c.ev[c.n - 1].id, S("41")), "id");
 
     size_t before = simdsse_parser_memory(p);
-    simdsse_parser_trim(p);
+    CHECK(simdsse_parser_trim(p) == SIMDSSE_OK, "trim");
     CHECK(simdsse_parser_memory(p) < before, "trim frees idle buffers");
     simdsse_span id = simdsse_parser_last_event_id(p);
     CHECK(id.len == 2 && memcmp(id.ptr, "41", 2) == 0, "trim keeps the last event ID");
@@ -282,11 +339,12 @@ static void test_allocation(void) {
 
     /* Memory stays bounded by the limits: a 16 MiB line with no end. */
     cnt = (counting){0, 0, 0, 0, 0};
-    simdsse_options_init(&o);
+    simdsse_parser_options_init(&o);
     o.allocator = &a;
     o.max_line_length = 4096;
     memset(&c, 0, sizeof c);
-    p = simdsse_parser_create(&cb, &c, &o);
+    collect_callbacks(&o, &c);
+    p = simdsse_parser_create(&o, NULL);
     static char junk[65536];
     memset(junk, 'x', sizeof junk);
     simdsse_status first = SIMDSSE_OK;
@@ -296,8 +354,8 @@ static void test_allocation(void) {
         CHECK(st == SIMDSSE_OK || (i == 0 && st == SIMDSSE_ERR_LINE_TOO_LONG), "chunk %d: %s", i,
               simdsse_strerror(st));
     }
-    CHECK(first == SIMDSSE_ERR_LINE_TOO_LONG, "the over-long line is reported once");
-    CHECK(simdsse_parser_error_offset(p) == 4096, "at offset 4096");
+    CHECK(first == SIMDSSE_ERR_LINE_TOO_LONG && c.errors == 1, "the over-long line is reported once");
+    CHECK(c.error_offset == 4096, "at offset 4096");
     CHECK(cnt.peak <= 4096 + 1024, "peak %zu bytes for a 4 KiB line limit",
           cnt.peak);
     /* The first LF ends the long line, the second ends the event it spoiled. */
@@ -309,10 +367,11 @@ static void test_allocation(void) {
     /* Allocation failure: a clear status, then reset makes it usable. */
     for (int fail = 2; fail <= 4; fail++) {
         cnt = (counting){0, 0, 0, 0, fail};
-        simdsse_options_init(&o);
+        simdsse_parser_options_init(&o);
         o.allocator = &a;
         memset(&c, 0, sizeof c);
-        p = simdsse_parser_create(&cb, &c, &o);
+        collect_callbacks(&o, &c);
+        p = simdsse_parser_create(&o, NULL);
         CHECK(p != NULL, "create");
         simdsse_status st = SIMDSSE_OK;
         for (size_t k = 0; k + 5 <= sizeof busy - 1 && st == SIMDSSE_OK; k += 5)
@@ -333,8 +392,10 @@ static void test_allocation(void) {
 static void test_lifecycle(void) {
     collected c;
     memset(&c, 0, sizeof c);
-    simdsse_callbacks cb = {collect_event, collect_retry, collect_comment};
-    simdsse_parser *p = simdsse_parser_create(&cb, &c, NULL);
+    simdsse_parser_options lo;
+    simdsse_parser_options_init(&lo);
+    collect_callbacks(&lo, &c);
+    simdsse_parser *p = simdsse_parser_create(&lo, NULL);
     CHECK(simdsse_parser_retry(p) == SIMDSSE_DEFAULT_RETRY_MS, "initial retry");
     CHECK(simdsse_parser_feed(p, S("id: 7\nretry: 150\n: ping\ndata: a\n\nid: 8\ndata: b"), NULL) ==
               SIMDSSE_OK, "feed");
@@ -358,30 +419,39 @@ static void test_lifecycle(void) {
 
     /* Bad arguments. */
     simdsse_status st;
-    simdsse_options o;
-    simdsse_options_init(&o);
+    simdsse_parser_options o;
+    simdsse_parser_options_init(&o);
     o.kernel = "no-such-kernel";
-    CHECK(simdsse_parser_create2(NULL, NULL, &o, &st) == NULL && st == SIMDSSE_ERR_UNKNOWN_KERNEL,
+    CHECK(simdsse_parser_create(&o, &st) == NULL && st == SIMDSSE_ERR_UNKNOWN_KERNEL,
           "unknown kernel");
     o.kernel = "scalar";
-    p = simdsse_parser_create2(NULL, NULL, &o, &st);
+    p = simdsse_parser_create(&o, &st);
     CHECK(p && st == SIMDSSE_OK && strcmp(simdsse_parser_kernel(p), "scalar") == 0, "scalar");
     CHECK(simdsse_parser_feed(p, NULL, 3, NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL data");
     CHECK(simdsse_parser_feed(p, NULL, 0, NULL) == SIMDSSE_OK, "NULL, 0 is an empty chunk");
     CHECK(simdsse_parser_feed(p, S("data: no callbacks\n\n"), NULL) == SIMDSSE_OK, "no callbacks");
     simdsse_parser_destroy(p);
     CHECK(simdsse_parser_feed(NULL, "x", 1, NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL parser");
-    simdsse_allocator half = {c_malloc, NULL, c_free, NULL};
+    simdsse_allocator half;
+    simdsse_allocator_init(&half);
+    half.malloc = c_malloc;
+    half.free = c_free;
     o.allocator = &half;
-    CHECK(simdsse_parser_create2(NULL, NULL, &o, &st) == NULL && st == SIMDSSE_ERR_INVALID_ARGUMENT,
+    CHECK(simdsse_parser_create(&o, &st) == NULL && st == SIMDSSE_ERR_INVALID_ARGUMENT,
           "incomplete allocator");
+    simdsse_parser_options unset;
+    memset(&unset, 0, sizeof unset);
+    CHECK(simdsse_parser_create(&unset, &st) == NULL && st == SIMDSSE_ERR_INVALID_ARGUMENT,
+          "options not made by simdsse_parser_options_init (size 0)");
+    CHECK(simdsse_parser_trim(NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "trim(NULL)");
     simdsse_parser_destroy(NULL);
+    simdsse_parser_reset(NULL);
 }
 
 static void test_messages(void) {
     const char *seen[32];
     size_t n = 0;
-    for (int s = SIMDSSE_PAUSED; s >= SIMDSSE_ERR_BUFFER_TOO_SMALL; s--) {
+    for (int s = SIMDSSE_DESTROYED; s >= SIMDSSE_ERR_INPUT_PENDING; s--) {
         const char *m = simdsse_strerror(s);
         CHECK(m && strcmp(m, "unknown status") != 0, "status %d has a message", s);
         for (size_t i = 0; i < n; i++) CHECK(strcmp(seen[i], m) != 0, "status %d: message unique", s);
@@ -396,6 +466,7 @@ int main(void) {
     test_boundaries();
     test_pause();
     test_limits();
+    test_errors_go_on();
     test_allocation();
     test_lifecycle();
     test_messages();

@@ -59,20 +59,9 @@ static void add_input(const char *name, const char *p, size_t len) {
     in->len = len;
 }
 
-typedef struct text {
-    char *p;
-    size_t len, cap;
-} text;
+typedef il_bytes text;
 
-static void text_put(text *t, const char *s, size_t n) {
-    if (t->len + n > t->cap) {
-        t->cap = (t->len + n) * 2 + 64;
-        t->p = realloc(t->p, t->cap);
-        if (!t->p) abort();
-    }
-    if (n) memcpy(t->p + t->len, s, n);
-    t->len += n;
-}
+static void text_put(text *t, const char *s, size_t n) { il_put(t, s, n); }
 static void text_str(text *t, const char *s) { text_put(t, s, strlen(s)); }
 static void text_rep(text *t, char c, size_t n) {
     for (size_t i = 0; i < n; i++) text_put(t, &c, 1);
@@ -241,7 +230,10 @@ static char *chunk_copy(const char *s, size_t n) {
     return b;
 }
 
-enum { MODE_FEED, MODE_PULL, MODE_ALTERNATE };
+/* Callbacks; pull with simdsse_parser_next; pull and feed chunk by chunk
+ * in turn; pull with SIMDSSE_PARSER_FOREACH, breaking out of the loop
+ * now and then and taking the rest with simdsse_parser_next. */
+enum { MODE_FEED, MODE_PULL, MODE_ALTERNATE, MODE_FOREACH };
 
 /* Parses `in` chunked by `how`, through the callbacks (MODE_FEED), the pull
  * API, or both in turn, chunk by chunk; logs what it reports into l. */
@@ -260,7 +252,7 @@ static void run(const input *in, const simdsse_parser_options *base, const char 
     do {
         size_t n = next_chunk(&c, in->len - at);
         char *b = chunk_copy(in->p + at, n);
-        bool pull = mode == MODE_PULL || (mode == MODE_ALTERNATE && k % 2);
+        bool pull = mode == MODE_PULL || mode == MODE_FOREACH || (mode == MODE_ALTERNATE && k % 2);
         if (!pull) {
             size_t used = 0;
             st = simdsse_parser_feed(p, b, n, &used);
@@ -272,7 +264,15 @@ static void run(const input *in, const simdsse_parser_options *base, const char 
             st = simdsse_parser_push(p, b, n);
             CHECK(st == SIMDSSE_OK, "%s: push: %s", in->name, simdsse_strerror(st));
             const simdsse_item *it;
-            size_t guard = 0;
+            size_t guard = 0, taken = 0;
+            if (mode == MODE_FOREACH) {
+                SIMDSSE_PARSER_FOREACH(p, it, st) {
+                    log_item(l, it);
+                    if (++guard > n + 2) break; /* never more items than lines */
+                    /* A break leaves the rest for the next call. */
+                    if (++taken % 5 == (size_t)k % 5) break;
+                }
+            }
             while ((st = simdsse_parser_next(p, &it)) == SIMDSSE_OK) {
                 log_item(l, it);
                 if (++guard > n + 2) break; /* never more items than lines */
@@ -291,7 +291,8 @@ static void run(const input *in, const simdsse_parser_options *base, const char 
 }
 
 static const char *mode_name(int mode) {
-    return mode == MODE_FEED ? "feed" : mode == MODE_PULL ? "pull" : "alternate";
+    static const char *const names[] = {"feed", "pull", "alternate", "foreach"};
+    return names[mode];
 }
 
 static size_t differential_failures;
@@ -320,7 +321,7 @@ static void differential(const simdsse_parser_options *opt, const char *opt_name
         run(in, opt, "scalar", 0, MODE_FEED, &ref);
         for (size_t k = 0; k < nk; k++) {
             for (size_t c = 0; c < n_chunks; c++) {
-                for (int mode = MODE_FEED; mode <= MODE_ALTERNATE; mode++) {
+                for (int mode = MODE_FEED; mode <= MODE_FOREACH; mode++) {
                     /* Every chunking through the callbacks is what the
                      * other suites hold; here, the ones pull is held to. */
                     if (mode == MODE_FEED && chunks[c] != 1 && chunks[c] != -1) continue;
@@ -496,7 +497,7 @@ static void out_of_memory(void) {
             free(b);
             at += n;
         }
-        CHECK(l.len <= ref.len && (l.len == 0 || memcmp(l.p, ref.p, l.len) == 0),
+        CHECK(l.b.len <= ref.b.len && (l.b.len == 0 || memcmp(l.b.p, ref.b.p, l.b.len) == 0),
               "fail at %zu: what came before the failure is what the callbacks report", fail_at);
         if (failed) {
             simdsse_parser_reset(p);

@@ -48,6 +48,14 @@ static int collect(void *user, const simdsse_diagnostic *d) {
     return 0;
 }
 
+/* The counts so far. */
+static simdsse_validation counts(const simdsse_validator *v) {
+    simdsse_validation r;
+    simdsse_validation_init(&r);
+    if (simdsse_validator_result(v, &r) != SIMDSSE_OK) abort();
+    return r;
+}
+
 /* Validates in[0, len) fed `chunk` bytes at a time (0: all at once). */
 static simdsse_validation run(const char *in, size_t len, size_t chunk,
                               const simdsse_validator_options *base, got *g) {
@@ -68,7 +76,7 @@ static simdsse_validation run(const char *in, size_t len, size_t chunk,
         if (simdsse_validator_feed(v, in + i, n) != SIMDSSE_OK) g->bad++;
     }
     if (simdsse_validator_finish(v) != SIMDSSE_OK) g->bad++;
-    simdsse_validation r = simdsse_validator_result(v);
+    simdsse_validation r = counts(v);
     simdsse_validator_destroy(v);
     return r;
 }
@@ -438,46 +446,63 @@ static void test_api(void) {
 
     /* A callback returning non-zero stops the reports; counting goes on. */
     int calls = 0;
-    r = (simdsse_validation){0, 0, 0, 0};
-    CHECK(simdsse_validate(bad, sizeof bad - 1, stop_at_first, &calls, NULL, &r) == SIMDSSE_OK,
-          "one-shot validates");
+    simdsse_validation_init(&r);
+    simdsse_validator_options_init(&opt);
+    opt.on_diagnostic = stop_at_first;
+    opt.user = &calls;
+    CHECK(simdsse_validate(bad, sizeof bad - 1, &opt, &r) == SIMDSSE_OK, "one-shot validates");
     CHECK(calls == 1 && r.reported == 1 && r.errors == 5, "non-zero return stops the reports (%d)", calls);
 
     /* One-shot equals streaming, and NULL options only count. */
     got g1, g2;
     simdsse_validation r1 = run(bad, sizeof bad - 1, 3, NULL, &g1), r2;
+    simdsse_validation_init(&r2);
     memset(&g2, 0, sizeof g2);
-    CHECK(simdsse_validate(bad, sizeof bad - 1, collect, &g2, NULL, &r2) == SIMDSSE_OK, "one-shot");
+    simdsse_validator_options_init(&opt);
+    opt.on_diagnostic = collect;
+    opt.user = &g2;
+    CHECK(simdsse_validate(bad, sizeof bad - 1, &opt, &r2) == SIMDSSE_OK, "one-shot");
     CHECK(g1.n == g2.n && r1.errors == r2.errors && r1.events == r2.events, "one-shot = streaming");
     for (size_t i = 0; i < g1.n && i < g2.n; i++) CHECK(same(&g1.d[i], &g2.d[i]), "diagnostic %zu", i);
     simdsse_validator *v = simdsse_validator_create(NULL, NULL);
     CHECK(v != NULL, "create with NULL options");
     CHECK(simdsse_validator_feed(v, bad, sizeof bad - 1) == SIMDSSE_OK, "feed");
     CHECK(simdsse_validator_finish(v) == SIMDSSE_OK, "finish");
-    r = simdsse_validator_result(v);
+    r = counts(v);
     CHECK(r.errors == 5 && r.reported == 0, "no callback: counts only");
     CHECK(simdsse_validator_feed(v, "x", 1) == SIMDSSE_ERR_NEEDS_RESET, "feed after finish");
     CHECK(simdsse_validator_finish(v) == SIMDSSE_ERR_NEEDS_RESET, "finish twice");
     simdsse_validator_reset(v);
-    r = simdsse_validator_result(v);
+    r = counts(v);
     CHECK(r.errors == 0 && r.events == 0, "reset clears the counts");
     CHECK(simdsse_validator_feed(v, "data: x\n\n", 9) == SIMDSSE_OK, "feed after reset");
-    CHECK(simdsse_validator_events(v) == 1, "events after reset");
+    CHECK(counts(v).events == 1, "events after reset");
     CHECK(simdsse_validator_feed(v, NULL, 0) == SIMDSSE_OK, "NULL, 0 is an empty feed");
     CHECK(simdsse_validator_feed(v, NULL, 1) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL data with a length");
     CHECK(simdsse_validator_feed(NULL, "x", 1) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL validator");
     CHECK(simdsse_validator_finish(NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "finish NULL");
-    CHECK(simdsse_validator_events(NULL) == 0, "events of NULL");
+    CHECK(simdsse_validator_result(NULL, &r) == SIMDSSE_ERR_INVALID_ARGUMENT, "result of NULL");
+    CHECK(simdsse_validator_result(v, NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "result into NULL");
+    simdsse_validation unset;
+    memset(&unset, 0, sizeof unset);
+    CHECK(simdsse_validator_result(v, &unset) == SIMDSSE_ERR_INVALID_ARGUMENT && unset.events == 0,
+          "result into a struct not made by simdsse_validation_init: refused, nothing written");
     simdsse_validator_destroy(v);
     simdsse_validator_destroy(NULL);
-    CHECK(simdsse_validate(NULL, 1, NULL, NULL, NULL, &r) == SIMDSSE_ERR_INVALID_ARGUMENT,
+    CHECK(simdsse_validate(NULL, 1, NULL, &r) == SIMDSSE_ERR_INVALID_ARGUMENT,
           "one-shot: NULL data with a length");
-    CHECK(simdsse_validate(NULL, 0, NULL, NULL, NULL, &r) == SIMDSSE_OK && r.errors == 0,
+    CHECK(simdsse_validate(NULL, 0, NULL, &r) == SIMDSSE_OK && r.errors == 0,
           "one-shot: empty stream");
+    CHECK(simdsse_validate("data: x\n\n", 9, NULL, NULL) == SIMDSSE_OK, "one-shot: no counts");
 
     /* The allocator: one allocation, freed by destroy; incomplete ones refused. */
     counting_alloc ctx = {0, 0};
-    simdsse_allocator a = {ca_malloc, ca_realloc, ca_free, &ctx};
+    simdsse_allocator a;
+    simdsse_allocator_init(&a);
+    a.malloc = ca_malloc;
+    a.realloc = ca_realloc;
+    a.free = ca_free;
+    a.ctx = &ctx;
     simdsse_validator_options_init(&opt);
     opt.allocator = &a;
     simdsse_status st = SIMDSSE_ERR_NO_MEMORY;
@@ -525,17 +550,18 @@ static int count_event(void *user, const simdsse_event *ev) {
     return 0;
 }
 
-static void unlimited(simdsse_options *o) {
-    simdsse_options_init(o);
+static void unlimited(simdsse_parser_options *o) {
+    simdsse_parser_options_init(o);
     o->max_line_length = o->max_data_length = o->max_type_length = o->max_id_length = SIZE_MAX;
 }
 
 static uint64_t parser_events(const char *in, size_t len) {
     uint64_t n = 0;
-    simdsse_callbacks cb = {count_event, NULL, NULL};
-    simdsse_options o;
+    simdsse_parser_options o;
     unlimited(&o);
-    CHECK(simdsse_parse(in, len, &cb, &n, &o) == SIMDSSE_OK, "parse");
+    o.on_event = count_event;
+    o.user = &n;
+    CHECK(simdsse_parse(in, len, &o) == SIMDSSE_OK, "parse");
     return n;
 }
 
@@ -630,8 +656,9 @@ static size_t random_stream(char *out, size_t cap) {
 }
 
 static void test_random(void) {
-    simdsse_options po;
+    simdsse_parser_options po;
     unlimited(&po);
+    po.on_event = count_event;
     char in[256];
     for (int iter = 0; iter < 3000; iter++) {
         rng_state = (uint64_t)iter * 0x9E3779B97F4A7C15ULL + 1;
@@ -643,8 +670,8 @@ static void test_random(void) {
         /* Random chunks: the same diagnostics, and after every feed the
          * same event count as a parser fed the same chunks. */
         uint64_t pn = 0;
-        simdsse_callbacks cb = {count_event, NULL, NULL};
-        simdsse_parser *p = simdsse_parser_create(&cb, &pn, &po);
+        po.user = &pn;
+        simdsse_parser *p = simdsse_parser_create(&po, NULL);
         simdsse_validator_options vo;
         simdsse_validator_options_init(&vo);
         got g;
@@ -659,7 +686,7 @@ static void test_random(void) {
             if (c > len - i) c = len - i;
             simdsse_parser_feed(p, in + i, c, NULL);
             simdsse_validator_feed(v, in + i, c);
-            if (simdsse_validator_events(v) != pn) agree = 0;
+            if (counts(v).events != pn) agree = 0;
             i += c;
         }
         simdsse_validator_finish(v);
@@ -674,7 +701,7 @@ static void test_random(void) {
 }
 
 /* invalid-utf8 fires once per U+FFFD the WHATWG decoder produces, which
- * simdsse_json_string (tested against the browser) shows. Inputs never
+ * simdsse_format_json_string (tested against the browser) shows. Inputs never
  * hold a real U+FFFD: byte 0xBD is left out. */
 static void test_utf8_against_decoder(void) {
     unsigned char in[64];
@@ -686,7 +713,9 @@ static void test_utf8_against_decoder(void) {
             unsigned b = rnd() % 4 ? 0x80 + rnd() % 0x80 : rnd() % 0x80;
             in[i] = (unsigned char)(b == 0xBD ? 'x' : b);
         }
-        size_t n = simdsse_json_string((const char *)in, len, out, sizeof out);
+        size_t n = 0;
+        if (simdsse_format_json_string((const char *)in, len, out, sizeof out, &n) != SIMDSSE_OK)
+            n = sizeof out + 1; /* (fails the check below) */
         uint64_t fffd = 0;
         for (size_t i = 0; i + 2 < n && n <= sizeof out; i++)
             if (memcmp(out + i, "\xEF\xBF\xBD", 3) == 0) fffd++;

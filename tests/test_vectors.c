@@ -82,8 +82,8 @@ static int oneshot_retry(void *user, uint64_t ms) {
 }
 
 static void run_vector(const test_vector *v, const char *kernel) {
-    simdsse_options opt;
-    simdsse_options_init(&opt);
+    simdsse_parser_options opt;
+    simdsse_parser_options_init(&opt);
     opt.kernel = kernel;
     char why[1024];
     const char *in = v->input.ptr;
@@ -92,7 +92,7 @@ static void run_vector(const test_vector *v, const char *kernel) {
     /* Beyond what a vector states (events, retry), every run must also agree
      * with the scalar kernel's whole-input run on what else the parser
      * reports: event offsets, comments, retry calls, the last event ID. */
-    simdsse_options ref_opt = opt;
+    simdsse_parser_options ref_opt = opt;
     ref_opt.kernel = "scalar";
     collected ref;
     CHECK(collect_parse(&ref, in, len, 0, 0, &ref_opt) == 0, "%s: scalar reference", v->name);
@@ -124,8 +124,9 @@ static void run_vector(const test_vector *v, const char *kernel) {
     collected c;
     memset(&c, 0, sizeof c);
     c.retry = SIMDSSE_DEFAULT_RETRY_MS;
-    simdsse_callbacks cb = {collect_event, oneshot_retry, collect_comment};
-    CHECK(simdsse_parse(in, len, &cb, &c, &opt) == SIMDSSE_OK, "[%s] %s: one-shot", kernel, v->name);
+    collect_callbacks(&opt, &c);
+    opt.on_retry = oneshot_retry;
+    CHECK(simdsse_parse(in, len, &opt) == SIMDSSE_OK, "[%s] %s: one-shot", kernel, v->name);
     CHECK(matches(v, &c, why, sizeof why), "[%s] %s: one-shot: %s", kernel, v->name, why);
     collected_free(&c);
 }

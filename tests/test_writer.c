@@ -61,12 +61,23 @@ static int eq(const char *p, size_t n, const char *want, size_t wn) {
     return n == wn && (n == 0 || memcmp(p, want, n) == 0);
 }
 
+/* The size query of the buffer convention: no room, BUFFER_TOO_SMALL and
+ * the exact size (or the call's own error, and size 0). */
+static simdsse_status event_size(const simdsse_event *ev, unsigned flags, size_t *size) {
+    simdsse_status st = simdsse_format_event(ev, flags, NULL, 0, size);
+    return st == SIMDSSE_ERR_BUFFER_TOO_SMALL ? SIMDSSE_OK : st;
+}
+static simdsse_status comment_size(const char *text, size_t n, unsigned flags, size_t *size) {
+    simdsse_status st = simdsse_format_comment(text, n, flags, NULL, 0, size);
+    return st == SIMDSSE_ERR_BUFFER_TOO_SMALL ? SIMDSSE_OK : st;
+}
+
 /* Formats ev into a guarded buffer of exactly its size and checks that the
  * size query agrees. Returns the status; *got holds the bytes. */
-static simdsse_status fmt(const simdsse_fields *ev, unsigned flags, char *got, size_t cap,
+static simdsse_status fmt(const simdsse_event *ev, unsigned flags, char *got, size_t cap,
                           size_t *len) {
     size_t size = 12345;
-    simdsse_status st = simdsse_event_size(ev, flags, &size);
+    simdsse_status st = event_size(ev, flags, &size);
     simdsse_status st2 = simdsse_format_event(ev, flags, got, cap, len);
     CHECK(st == st2 || (st == SIMDSSE_OK && st2 == SIMDSSE_ERR_BUFFER_TOO_SMALL),
           "size %d vs format %d", st, st2);
@@ -74,7 +85,7 @@ static simdsse_status fmt(const simdsse_fields *ev, unsigned flags, char *got, s
     return st2;
 }
 
-static void expect_event(int line, const simdsse_fields *ev, unsigned flags, const char *want,
+static void expect_event(int line, const simdsse_event *ev, unsigned flags, const char *want,
                          size_t wn) {
     char got[512];
     size_t len = 0;
@@ -91,29 +102,46 @@ static void expect_comment(int line, const char *text, size_t n, unsigned flags,
     simdsse_status st = simdsse_format_comment(text, n, flags, got, sizeof got, &len);
     CHECK(st == SIMDSSE_OK && eq(got, len, want, wn), "line %d: status %d, got '%.*s'", line,
           st, (int)len, got);
-    CHECK(simdsse_comment_size(text, n, flags, &size) == SIMDSSE_OK && size == len,
+    CHECK(comment_size(text, n, flags, &size) == SIMDSSE_OK && size == len,
           "line %d: size %zu", line, size);
 }
 #define EXPECT_COMMENT(text, flags, lit) expect_comment(__LINE__, S(text), flags, S(lit))
 
 static void test_fields(void) {
-    simdsse_fields ev = {SPAN("delta"), SPAN("{\"t\":\"hi\"}"), SPAN("7"), 0, 0};
+    simdsse_event ev = {SPAN("delta"), SPAN("{\"t\":\"hi\"}"), SPAN("7"), 0};
     EXPECT_EVENT(&ev, 0, "event: delta\nid: 7\ndata: {\"t\":\"hi\"}\n\n");
-    ev.has_retry = 1, ev.retry = 2500;
-    EXPECT_EVENT(&ev, 0, "event: delta\nid: 7\nretry: 2500\ndata: {\"t\":\"hi\"}\n\n");
+    ev.offset = 12345; /* the parser's, ignored by the writer */
+    EXPECT_EVENT(&ev, 0, "event: delta\nid: 7\ndata: {\"t\":\"hi\"}\n\n");
 
-    simdsse_fields none = {ABSENT, ABSENT, ABSENT, 0, 0};
+    simdsse_event none = {ABSENT, ABSENT, ABSENT, 0};
     EXPECT_EVENT(&none, 0, "\n");
     /* Empty data must still produce a data line, or nothing dispatches. */
-    simdsse_fields empty = {SPAN(""), SPAN(""), SPAN(""), 0, 0};
+    simdsse_event empty = {SPAN(""), SPAN(""), SPAN(""), 0};
     EXPECT_EVENT(&empty, 0, "id: \ndata: \n\n");
-    simdsse_fields r = {ABSENT, ABSENT, ABSENT, 0, 1};
-    EXPECT_EVENT(&r, 0, "retry: 0\n\n");
-    r.retry = UINT64_MAX;
-    EXPECT_EVENT(&r, 0, "retry: 18446744073709551615\n\n");
+    /* A reconnection time is a line of its own. */
+    char got[32];
+    size_t len = 1;
+    CHECK(simdsse_format_retry(0, got, sizeof got, &len) == SIMDSSE_OK &&
+              eq(got, len, S("retry: 0\n")),
+          "retry 0");
+    CHECK(simdsse_format_retry(2500, got, sizeof got, &len) == SIMDSSE_OK &&
+              eq(got, len, S("retry: 2500\n")),
+          "retry 2500");
+    CHECK(simdsse_format_retry(UINT64_MAX, got, sizeof got, &len) == SIMDSSE_OK &&
+              eq(got, len, S("retry: 18446744073709551615\n")),
+          "retry UINT64_MAX");
+    CHECK(simdsse_format_retry(2500, NULL, 0, &len) == SIMDSSE_ERR_BUFFER_TOO_SMALL && len == 12,
+          "retry: the size query");
+    memset(got, '#', sizeof got);
+    CHECK(simdsse_format_retry(2500, got, 5, &len) == SIMDSSE_ERR_BUFFER_TOO_SMALL && len == 12 &&
+              (got[0] == '#' || memcmp(got, "retry", 5) == 0) && got[5] == '#',
+          "retry: a short buffer holds nothing or a prefix, nothing past cap");
+    CHECK(simdsse_format_retry(1, NULL, 4, &len) == SIMDSSE_ERR_INVALID_ARGUMENT &&
+              simdsse_format_retry(1, got, sizeof got, NULL) == SIMDSSE_ERR_INVALID_ARGUMENT,
+          "retry: NULL out with room, NULL len");
 
     /* Data lines: every CR, LF and CRLF ends one; a leading space is kept. */
-    simdsse_fields d = {ABSENT, SPAN(" a\r\nb\rc\n\nd\n"), ABSENT, 0, 0};
+    simdsse_event d = {ABSENT, SPAN(" a\r\nb\rc\n\nd\n"), ABSENT, 0};
     EXPECT_EVENT(&d, 0, "data:  a\ndata: b\ndata: c\ndata: \ndata: d\ndata: \n\n");
     d.data = SPAN("\n\r");
     EXPECT_EVENT(&d, 0, "data: \ndata: \ndata: \n\n");
@@ -121,7 +149,7 @@ static void test_fields(void) {
     EXPECT_EVENT(&d, 0, "data: x:y\0z\n\n");
 
     /* Type and id: refused, or stripped under SIMDSSE_WRITE_SANITIZE. */
-    simdsse_fields t = {SPAN("a\r\nb"), SPAN("d"), SPAN("1\0" "2\n3"), 0, 0};
+    simdsse_event t = {SPAN("a\r\nb"), SPAN("d"), SPAN("1\0" "2\n3"), 0};
     EXPECT_EVENT(&t, SIMDSSE_WRITE_SANITIZE, "event: ab\nid: 123\ndata: d\n\n");
     t.type = SPAN("\r\n\n");
     t.id = SPAN("\n");
@@ -135,8 +163,7 @@ static void test_fields(void) {
     EXPECT_COMMENT("a\r\nb\rc\n", 0, ":a\n:b\n:c\n:\n");
     EXPECT_COMMENT("a\r\nb", SIMDSSE_WRITE_ONE_LINE_COMMENT | SIMDSSE_WRITE_SANITIZE, ":ab\n");
     EXPECT_COMMENT("a\r\nb", SIMDSSE_WRITE_SANITIZE, ":a\n:b\n");
-    char got[16];
-    size_t len = 1;
+    len = 1;
     CHECK(simdsse_format_comment(NULL, 0, 0, got, sizeof got, &len) == SIMDSSE_OK &&
               eq(got, len, S(":\n")),
           "NULL empty comment is a heartbeat");
@@ -151,9 +178,9 @@ static void test_refusals(void) {
     char buf[64];
     size_t len, size;
     for (size_t i = 0; i < 4; i++) {
-        simdsse_fields e1 = {bad_type[i], SPAN("d"), ABSENT, 0, 0};
-        simdsse_fields e2 = {ABSENT, SPAN("d"), bad_id[i], 0, 0};
-        const simdsse_fields *evs[2] = {&e1, &e2};
+        simdsse_event e1 = {bad_type[i], SPAN("d"), ABSENT, 0};
+        simdsse_event e2 = {ABSENT, SPAN("d"), bad_id[i], 0};
+        const simdsse_event *evs[2] = {&e1, &e2};
         for (int k = 0; k < 2; k++) {
             memset(buf, '#', sizeof buf);
             len = 99, size = 99;
@@ -161,7 +188,7 @@ static void test_refusals(void) {
                       SIMDSSE_ERR_INVALID_FIELD && len == 0,
                   "value %zu/%d refused", i, k);
             CHECK(buf[0] == '#' && buf[sizeof buf - 1] == '#', "nothing written %zu/%d", i, k);
-            CHECK(simdsse_event_size(evs[k], 0, &size) == SIMDSSE_ERR_INVALID_FIELD && size == 0,
+            CHECK(event_size(evs[k], 0, &size) == SIMDSSE_ERR_INVALID_FIELD && size == 0,
                   "size refused %zu/%d", i, k);
         }
     }
@@ -172,29 +199,29 @@ static void test_refusals(void) {
         for (int which = 0; which < 3; which++) {
             memset(lv, 'v', sizeof lv);
             lv[at] = "\n\r\0"[which];
-            simdsse_fields lt = {{lv, sizeof lv}, SPAN("d"), ABSENT, 0, 0};
-            simdsse_fields li = {ABSENT, SPAN("d"), {lv, sizeof lv}, 0, 0};
-            CHECK(simdsse_event_size(&lt, 0, &size) ==
+            simdsse_event lt = {{lv, sizeof lv}, SPAN("d"), ABSENT, 0};
+            simdsse_event li = {ABSENT, SPAN("d"), {lv, sizeof lv}, 0};
+            CHECK(event_size(&lt, 0, &size) ==
                       (which == 2 ? SIMDSSE_OK : SIMDSSE_ERR_INVALID_FIELD),
                   "type, byte %d at %zu", which, at);
-            CHECK(simdsse_event_size(&li, 0, &size) == SIMDSSE_ERR_INVALID_FIELD,
+            CHECK(event_size(&li, 0, &size) == SIMDSSE_ERR_INVALID_FIELD,
                   "id, byte %d at %zu", which, at);
-            CHECK(simdsse_event_size(&li, SIMDSSE_WRITE_SANITIZE, &size) == SIMDSSE_OK &&
+            CHECK(event_size(&li, SIMDSSE_WRITE_SANITIZE, &size) == SIMDSSE_OK &&
                       size == 4 + 99 + 1 + 9,
                   "id sanitised, byte %d at %zu: %zu", which, at, size);
         }
     }
     /* NUL is forbidden in ids only. */
-    simdsse_fields nul_type = {SPAN("\0"), SPAN("d"), ABSENT, 0, 0};
-    CHECK(simdsse_event_size(&nul_type, 0, &size) == SIMDSSE_OK, "NUL in a type is allowed");
+    simdsse_event nul_type = {SPAN("\0"), SPAN("d"), ABSENT, 0};
+    CHECK(event_size(&nul_type, 0, &size) == SIMDSSE_OK, "NUL in a type is allowed");
 
     len = 99;
     CHECK(simdsse_format_comment(S("a\nb"), SIMDSSE_WRITE_ONE_LINE_COMMENT, buf, sizeof buf,
                                  &len) == SIMDSSE_ERR_INVALID_FIELD && len == 0,
           "one-line comment refused");
 
-    simdsse_fields ok = {ABSENT, SPAN("d"), ABSENT, 0, 0};
-    simdsse_fields bad_span = {{NULL, 1}, SPAN("d"), ABSENT, 0, 0};
+    simdsse_event ok = {ABSENT, SPAN("d"), ABSENT, 0};
+    simdsse_event bad_span = {{NULL, 1}, SPAN("d"), ABSENT, 0};
     CHECK(simdsse_format_event(NULL, 0, buf, sizeof buf, &len) == SIMDSSE_ERR_INVALID_ARGUMENT,
           "NULL event");
     CHECK(simdsse_format_event(&bad_span, 0, buf, sizeof buf, &len) ==
@@ -209,9 +236,12 @@ static void test_refusals(void) {
     CHECK(simdsse_format_comment(NULL, 2, 0, buf, sizeof buf, &len) ==
               SIMDSSE_ERR_INVALID_ARGUMENT,
           "NULL comment with a length");
-    CHECK(simdsse_comment_size(S("x"), 0x100, &size) == SIMDSSE_ERR_INVALID_ARGUMENT,
+    CHECK(comment_size(S("x"), 0x100, &size) == SIMDSSE_ERR_INVALID_ARGUMENT,
           "unknown comment flag");
     CHECK(simdsse_writer_event(NULL, &ok, 0) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL writer");
+    CHECK(simdsse_writer_retry(NULL, 1) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL writer (retry)");
+    CHECK(simdsse_format_event(&ok, 0, buf, sizeof buf, NULL) == SIMDSSE_ERR_INVALID_ARGUMENT,
+          "NULL len");
 }
 
 /* MARK: - The model */
@@ -338,7 +368,15 @@ static void count_line(void *ctx, const char *p, size_t n) {
     (*(size_t *)ctx)++;
 }
 
-static void model_event(model *m, const simdsse_fields *ev) {
+static void model_retry(model *m, uint64_t ms) {
+    add(&m->transcript, "R", 1);
+    add_u64(&m->transcript, ms);
+    m->retry = ms;
+    m->retries++;
+    m->retry_lines++;
+}
+
+static void model_event(model *m, const simdsse_event *ev) {
     if (ev->type.len) {
         bytes t = {0};
         strip(&t, ev->type, 0);
@@ -348,13 +386,6 @@ static void model_event(model *m, const simdsse_fields *ev) {
     if (ev->id.ptr) {
         strip(&m->last_id, ev->id, 1);
         m->id_lines++;
-    }
-    if (ev->has_retry) {
-        add(&m->transcript, "R", 1);
-        add_u64(&m->transcript, ev->retry);
-        m->retry = ev->retry;
-        m->retries++;
-        m->retry_lines++;
     }
     m->blank_lines++;
     if (!ev->data.ptr) return;
@@ -440,7 +471,7 @@ static void find_kernels(void) {
  * exact size reported, nothing past cap, and what is written within cap is
  * a prefix of the event (found with two fill bytes, so that a written byte
  * equal to one fill is caught by the other). */
-static void check_small_buffers(const simdsse_fields *ev, unsigned flags, const char *full,
+static void check_small_buffers(const simdsse_event *ev, unsigned flags, const char *full,
                                 size_t size, rng *r, int every_cap) {
     char *buf = malloc(size + 16);
     if (!buf) abort();
@@ -466,12 +497,15 @@ static void check_small_buffers(const simdsse_fields *ev, unsigned flags, const 
  * `kernel` and with the one-shot calls, then parsed at every chunk size.
  */
 static void round_trip(rng *r, const char *kernel, int sanitize, int n_items, int big) {
-    simdsse_options opt;
-    simdsse_options_init(&opt);
+    simdsse_writer_options wo;
+    simdsse_writer_options_init(&wo);
+    wo.kernel = kernel;
+    simdsse_parser_options opt;
+    simdsse_parser_options_init(&opt);
     opt.kernel = kernel;
     opt.max_line_length = opt.max_data_length = SIZE_MAX;
     simdsse_status st;
-    simdsse_writer *w = simdsse_writer_create(&opt, &st);
+    simdsse_writer *w = simdsse_writer_create(&wo, &st);
     CHECK(w && st == SIMDSSE_OK && strcmp(simdsse_writer_kernel(w), kernel) == 0, "writer on %s",
           kernel);
     if (!w) return;
@@ -495,7 +529,7 @@ static void round_trip(rng *r, const char *kernel, int sanitize, int n_items, in
             }
             model_comment(&m, text, flags);
             size_t size = 0, len = 0;
-            CHECK(simdsse_comment_size(text.ptr, text.len, flags, &size) == SIMDSSE_OK,
+            CHECK(comment_size(text.ptr, text.len, flags, &size) == SIMDSSE_OK,
                   "comment size");
             char *buf = malloc(size + 1);
             CHECK(simdsse_format_comment(text.ptr, text.len, flags, buf, size, &len) ==
@@ -505,13 +539,28 @@ static void round_trip(rng *r, const char *kernel, int sanitize, int n_items, in
             free(buf);
             continue;
         }
-        simdsse_fields ev;
+        if (below(r, 5) == 0) {
+            /* A reconnection time, on a line of its own. */
+            uint64_t ms = below(r, 3) ? below(r, 100000) : next(r) >> below(r, 64);
+            if (below(r, 20) == 0) ms = UINT64_MAX;
+            size_t before = simdsse_writer_output(w).len, size = 0, len = 0;
+            CHECK(simdsse_writer_retry(w, ms) == SIMDSSE_OK, "writer_retry");
+            CHECK(simdsse_format_retry(ms, NULL, 0, &size) == SIMDSSE_ERR_BUFFER_TOO_SMALL,
+                  "retry size");
+            char buf[32];
+            CHECK(simdsse_format_retry(ms, buf, size, &len) == SIMDSSE_OK && len == size &&
+                      len == simdsse_writer_output(w).len - before &&
+                      memcmp(buf, simdsse_writer_output(w).ptr + before, len) == 0,
+                  "retry: writer and format agree");
+            add(&oneshot, buf, len);
+            model_retry(&m, ms);
+            continue;
+        }
+        simdsse_event ev;
         ev.type = pick(r, &tb, 4, 30);
         ev.id = pick(r, &ib, 4, 40);
         ev.data = pick(r, &db, big ? 3000 : 40, 12);
-        ev.has_retry = below(r, 5) == 0;
-        ev.retry = below(r, 3) ? below(r, 100000) : next(r) >> below(r, 64);
-        if (below(r, 20) == 0) ev.retry = UINT64_MAX;
+        ev.offset = next(r); /* ignored */
         unsigned flags = sanitize ? SIMDSSE_WRITE_SANITIZE : 0;
         int refused = !sanitize && (has_bad(ev.type, 0) || has_bad(ev.id, 1));
 
@@ -524,7 +573,7 @@ static void round_trip(rng *r, const char *kernel, int sanitize, int n_items, in
         }
         model_event(&m, &ev);
         /* The one-shot calls (default kernel) write the same bytes. */
-        CHECK(simdsse_event_size(&ev, flags, &size) == SIMDSSE_OK, "size");
+        CHECK(event_size(&ev, flags, &size) == SIMDSSE_OK, "size");
         char *buf = malloc(size + 1);
         CHECK(simdsse_format_event(&ev, flags, buf, size, &len) == SIMDSSE_OK && len == size,
               "format: size %zu, len %zu", size, len);
@@ -543,8 +592,12 @@ static void round_trip(rng *r, const char *kernel, int sanitize, int n_items, in
     /* Whole: every callback, with its values. */
     bytes t = {0};
     add(&t, "", 0);
-    simdsse_callbacks cb = {on_event, on_retry, on_comment};
-    CHECK(simdsse_parse(out.ptr, out.len, &cb, &t, &opt) == SIMDSSE_OK, "parse");
+    simdsse_parser_options po = opt;
+    po.on_event = on_event;
+    po.on_retry = on_retry;
+    po.on_comment = on_comment;
+    po.user = &t;
+    CHECK(simdsse_parse(out.ptr, out.len, &po) == SIMDSSE_OK, "parse");
     CHECK(eq(t.ptr, t.len, m.transcript.ptr, m.transcript.len),
           "parse(write(stream)) on %s: %zu transcript bytes, want %zu", kernel, t.len,
           m.transcript.len);
@@ -605,9 +658,14 @@ static void c_free(void *ctx, void *p, size_t n) {
 
 static void test_writer_buffer(void) {
     counting c = {0, 0, SIZE_MAX};
-    simdsse_allocator a = {c_malloc, c_realloc, c_free, &c};
-    simdsse_options opt;
-    simdsse_options_init(&opt);
+    simdsse_allocator a;
+    simdsse_allocator_init(&a);
+    a.malloc = c_malloc;
+    a.realloc = c_realloc;
+    a.free = c_free;
+    a.ctx = &c;
+    simdsse_writer_options opt;
+    simdsse_writer_options_init(&opt);
     opt.allocator = &a;
     simdsse_status st;
     simdsse_writer *w = simdsse_writer_create(&opt, &st);
@@ -617,7 +675,7 @@ static void test_writer_buffer(void) {
           simdsse_writer_memory(w), c.live);
 
     /* Append, consume part, append: output is what is left, in order. */
-    simdsse_fields ev = {SPAN("t"), SPAN("0123456789"), ABSENT, 0, 0};
+    simdsse_event ev = {SPAN("t"), SPAN("0123456789"), ABSENT, 0};
     bytes want = {0};
     add(&want, "", 0);
     for (int i = 0; i < 40; i++) {
@@ -641,7 +699,7 @@ static void test_writer_buffer(void) {
     c.fail_after = c.allocs;
     char big[20000];
     memset(big, 'x', sizeof big);
-    simdsse_fields huge = {ABSENT, {big, sizeof big}, ABSENT, 0, 0};
+    simdsse_event huge = {ABSENT, {big, sizeof big}, ABSENT, 0};
     st = simdsse_writer_event(w, &huge, 0);
     o = simdsse_writer_output(w);
     CHECK(st == SIMDSSE_ERR_NO_MEMORY && eq(o.ptr, o.len, want.ptr, want.len),
@@ -654,6 +712,9 @@ static void test_writer_buffer(void) {
     CHECK(simdsse_writer_output(w).len == 0, "clear");
     size_t held = simdsse_writer_memory(w);
     CHECK(held > 20000, "clear keeps capacity (%zu)", held);
+    CHECK(simdsse_writer_retry(w, 10) == SIMDSSE_OK && simdsse_writer_output(w).len == 10,
+          "retry");
+    simdsse_writer_clear(w);
     CHECK(simdsse_writer_comment(w, S("ping"), 0) == SIMDSSE_OK, "comment");
     simdsse_writer_trim(w);
     o = simdsse_writer_output(w);
@@ -670,7 +731,8 @@ static void test_writer_buffer(void) {
     /* Creation failures. */
     c.fail_after = c.allocs;
     CHECK(!simdsse_writer_create(&opt, &st) && st == SIMDSSE_ERR_NO_MEMORY, "create: no memory");
-    simdsse_allocator half = {c_malloc, NULL, c_free, &c};
+    simdsse_allocator half = a;
+    half.realloc = NULL;
     opt.allocator = &half;
     CHECK(!simdsse_writer_create(&opt, &st) && st == SIMDSSE_ERR_INVALID_ARGUMENT,
           "incomplete allocator");
@@ -688,8 +750,8 @@ static void test_writer_buffer(void) {
 static void test_line_ends_everywhere(void) {
     char data[300];
     for (size_t k = 0; k < n_kernels; k++) {
-        simdsse_options opt;
-        simdsse_options_init(&opt);
+        simdsse_writer_options opt;
+        simdsse_writer_options_init(&opt);
         opt.kernel = kernel_names[k];
         simdsse_writer *w = simdsse_writer_create(&opt, NULL);
         int bad = 0;
@@ -700,7 +762,7 @@ static void test_line_ends_everywhere(void) {
                 size_t el = strlen(ends[e]);
                 if (at + el > sizeof data) continue;
                 memcpy(data + at, ends[e], el);
-                simdsse_fields ev = {ABSENT, {data, sizeof data}, ABSENT, 0, 0};
+                simdsse_event ev = {ABSENT, {data, sizeof data}, ABSENT, 0};
                 simdsse_writer_clear(w);
                 if (simdsse_writer_event(w, &ev, 0) != SIMDSSE_OK) bad++;
                 simdsse_span o = simdsse_writer_output(w);

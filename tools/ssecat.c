@@ -25,6 +25,8 @@ static const char usage_text[] =
     "                 decoded as a browser does (invalid UTF-8 becomes U+FFFD)\n"
     "  --count        print only the number of events\n"
     "  --chunk N      feed the parser N bytes at a time (output does not change)\n"
+    "  --pull         parse with the pull API (push a chunk, take its items) instead\n"
+    "                 of callbacks (output does not change)\n"
     "  --kernel NAME  use this tokenizer kernel (see --kernels)\n"
     "  --kernels      list the kernels compiled in and whether this CPU runs them\n"
     "  --encode       the other way round: read JSON Lines, one object per line with\n"
@@ -62,6 +64,8 @@ typedef struct out_state {
     uint64_t events;
     char *buf;
     size_t cap;
+    const char *name;  /* the input, for error messages */
+    int stream_errors; /* limit errors reported */
 } out_state;
 
 static char *reserve(out_state *o, size_t need) {
@@ -79,13 +83,26 @@ static char *reserve(out_state *o, size_t need) {
     return o->buf;
 }
 
-/* Appends a JSON string literal for s to o->buf at *len. */
-static void put_string(out_state *o, size_t *len, simdsse_span s) {
-    size_t n = simdsse_json_string(s.ptr, s.len, NULL, 0);
-    reserve(o, *len + n);
-    simdsse_json_string(s.ptr, s.len, o->buf + *len, n);
-    *len += n;
+/* Renders ev as JSON (or, ev NULL, s as a JSON string literal) at
+ * o->buf + *len: into the room there is, else into the exact room the
+ * library says it needs. */
+static void put_json(out_state *o, size_t *len, const simdsse_event *ev, simdsse_span s) {
+    for (;;) {
+        size_t n, room = o->cap - *len;
+        char *at = o->buf ? o->buf + *len : NULL;
+        simdsse_status st = ev ? simdsse_format_json(ev, at, room, &n)
+                               : simdsse_format_json_string(s.ptr, s.len, at, room, &n);
+        if (st == SIMDSSE_OK) {
+            *len += n;
+            return;
+        }
+        if (st != SIMDSSE_ERR_BUFFER_TOO_SMALL) abort(); /* spans from the parser are valid */
+        reserve(o, *len + n);
+    }
 }
+
+/* Appends a JSON string literal for s to o->buf at *len. */
+static void put_string(out_state *o, size_t *len, simdsse_span s) { put_json(o, len, NULL, s); }
 
 static void put_text(out_state *o, size_t *len, const char *t) {
     size_t n = strlen(t);
@@ -99,10 +116,8 @@ static int on_event(void *user, const simdsse_event *ev) {
     o->events++;
     size_t len = 0;
     if (o->mode == OUT_JSON) {
-        size_t n = simdsse_event_to_json(ev, NULL, 0);
-        reserve(o, n + 1);
-        simdsse_event_to_json(ev, o->buf, n);
-        len = n;
+        simdsse_span none = {NULL, 0};
+        put_json(o, &len, ev, none);
     } else if (o->mode == OUT_TEXT) {
         char head[32];
         snprintf(head, sizeof head, "#%" PRIu64 " type=", o->events);
@@ -119,6 +134,30 @@ static int on_event(void *user, const simdsse_event *ev) {
     o->buf[len++] = '\n';
     fwrite(o->buf, 1, len, stdout);
     return 0;
+}
+
+/* A limit dropped one event: say where, and go on. */
+static int on_error(void *user, const simdsse_error *e) {
+    out_state *o = user;
+    fprintf(stderr, "ssecat: %s: byte %" PRIu64 ": %s\n", o->name, e->offset,
+            simdsse_strerror(e->status));
+    o->stream_errors = 1;
+    return 0;
+}
+
+/* The same through the pull API: everything n bytes at buf complete.
+ * Returns the status that ended it: NEED_INPUT, or NO_MEMORY. */
+static simdsse_status pull_chunk(simdsse_parser *p, const char *buf, size_t n, out_state *o) {
+    simdsse_status st = simdsse_parser_push(p, buf, n);
+    if (st != SIMDSSE_OK) return st;
+    const simdsse_item *it;
+    while ((st = simdsse_parser_next(p, &it)) == SIMDSSE_OK) {
+        if (it->kind == SIMDSSE_ITEM_EVENT)
+            on_event(o, &it->event);
+        else if (it->kind == SIMDSSE_ITEM_ERROR)
+            on_error(o, &it->error);
+    }
+    return st;
 }
 
 /* MARK: - Input */
@@ -143,8 +182,10 @@ int ssecat_open(const char *path) {
     return fd;
 }
 
-/* Parses the whole input; 0 on success, 1 on any stream or I/O error. */
-static int parse_input(int fd, const char *name, size_t chunk, simdsse_parser *p) {
+/* Parses the whole input, through the callbacks or (pull) the pull API;
+ * 0 on success, 1 on any stream or I/O error. */
+static int parse_input(int fd, const char *name, size_t chunk, int pull, simdsse_parser *p,
+                       out_state *o) {
     size_t bufsize = chunk ? chunk : (size_t)1 << 16;
     char *buf = malloc(bufsize);
     if (!buf) {
@@ -160,25 +201,21 @@ static int parse_input(int fd, const char *name, size_t chunk, simdsse_parser *p
             break;
         }
         if (n == 0) break;
-        const char *s = buf;
-        size_t left = (size_t)n;
-        while (left) {
-            size_t used;
-            simdsse_status st = simdsse_parser_feed(p, s, left, &used);
-            s += used;
-            left -= used;
-            if (st == SIMDSSE_OK) break;
-            fprintf(stderr, "ssecat: %s: byte %" PRIu64 ": %s\n", name,
-                    simdsse_parser_error_offset(p), simdsse_strerror(st));
+        /* The whole chunk is read, past limit errors (on_error reports each
+         * one); only running out of memory stops it. */
+        simdsse_status st = pull ? pull_chunk(p, buf, (size_t)n, o)
+                                 : simdsse_parser_feed(p, buf, (size_t)n, NULL);
+        if (st == SIMDSSE_ERR_NO_MEMORY || st == SIMDSSE_ERR_NEEDS_RESET) {
+            fprintf(stderr, "ssecat: %s: %s\n", name, simdsse_strerror(st));
             rc = 1;
-            if (st == SIMDSSE_ERR_NO_MEMORY || st == SIMDSSE_ERR_NEEDS_RESET) goto done;
+            goto done;
         }
         fflush(stdout);
     }
 done:
     simdsse_parser_finish(p);
     free(buf);
-    return rc;
+    return rc || o->stream_errors;
 }
 
 /* MARK: - Main */
@@ -203,20 +240,20 @@ static int list_kernels(void) {
 }
 
 int main(int argc, char **argv) {
-    out_state out = {OUT_TEXT, 0, NULL, 0};
+    out_state out = {OUT_TEXT, 0, NULL, 0, "-", 0};
     size_t chunk = 0;
-    int encode = 0, validate = 0, bench = 0;
+    int encode = 0, validate = 0, bench = 0, pull = 0;
     const char *kernel = NULL, *path = NULL;
-    simdsse_options opt;
-    simdsse_options_init(&opt);
+    simdsse_parser_options opt;
+    simdsse_parser_options_init(&opt);
     static const struct {
         const char *name;
         size_t offset;
     } limits[] = {
-        {"--max-line", offsetof(simdsse_options, max_line_length)},
-        {"--max-data", offsetof(simdsse_options, max_data_length)},
-        {"--max-type", offsetof(simdsse_options, max_type_length)},
-        {"--max-id", offsetof(simdsse_options, max_id_length)},
+        {"--max-line", offsetof(simdsse_parser_options, max_line_length)},
+        {"--max-data", offsetof(simdsse_parser_options, max_data_length)},
+        {"--max-type", offsetof(simdsse_parser_options, max_type_length)},
+        {"--max-id", offsetof(simdsse_parser_options, max_id_length)},
     };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -224,6 +261,8 @@ int main(int argc, char **argv) {
             out.mode = OUT_JSON;
         } else if (strcmp(a, "--count") == 0) {
             out.mode = OUT_COUNT;
+        } else if (strcmp(a, "--pull") == 0) {
+            pull = 1;
         } else if (strcmp(a, "--chunk") == 0) {
             if (++i == argc) return usage_error("%s needs a number", a);
             if (ssecat_parse_size(argv[i], &chunk))
@@ -279,9 +318,14 @@ int main(int argc, char **argv) {
     }
 
     opt.kernel = kernel;
-    simdsse_callbacks cb = {.on_event = on_event};
+    if (!pull) { /* (the pull API calls no callback) */
+        opt.on_event = on_event;
+        opt.on_error = on_error;
+        opt.user = &out;
+    }
+    out.name = path ? path : "-";
     simdsse_status st;
-    simdsse_parser *p = simdsse_parser_create2(&cb, &out, &opt, &st);
+    simdsse_parser *p = simdsse_parser_create(&opt, &st);
     if (!p) {
         fprintf(stderr, "ssecat: %s\n", simdsse_strerror(st));
         return st == SIMDSSE_ERR_NO_MEMORY ? 1 : 2;
@@ -289,7 +333,7 @@ int main(int argc, char **argv) {
     int fd = ssecat_open(path);
     int rc = 1;
     if (fd >= 0) {
-        rc = parse_input(fd, path ? path : "-", chunk, p);
+        rc = parse_input(fd, out.name, chunk, pull, p, &out);
         if (fd != STDIN_FILENO) close(fd);
     }
     if (out.mode == OUT_COUNT) printf("%" PRIu64 "\n", out.events);

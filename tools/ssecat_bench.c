@@ -30,9 +30,21 @@ static double now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* What the callbacks keep: the events, and the first limit error. */
+typedef struct tally {
+    uint64_t events;
+    simdsse_error first;
+} tally;
+
 static int count_event(void *user, const simdsse_event *ev) {
     (void)ev;
-    (*(uint64_t *)user)++;
+    ((tally *)user)->events++;
+    return 0;
+}
+
+static int first_error(void *user, const simdsse_error *e) {
+    tally *t = user;
+    if (t->first.status == SIMDSSE_OK) t->first = *e;
     return 0;
 }
 
@@ -92,13 +104,15 @@ static int cmp_double(const void *a, const void *b) {
 /* Times one kernel and prints its line; 0, or 1 on a stream error. */
 static int bench_kernel(const char *name, const char *path, const char *buf, size_t len,
                         size_t chunk, double seconds) {
-    simdsse_options opt;
-    simdsse_options_init(&opt);
+    simdsse_parser_options opt;
+    simdsse_parser_options_init(&opt);
     opt.kernel = name;
-    uint64_t events = 0;
-    simdsse_callbacks cb = {.on_event = count_event};
+    tally counts = {0, {SIMDSSE_OK, 0}};
+    opt.on_event = count_event;
+    opt.on_error = first_error;
+    opt.user = &counts;
     simdsse_status st;
-    simdsse_parser *p = simdsse_parser_create2(&cb, &events, &opt, &st);
+    simdsse_parser *p = simdsse_parser_create(&opt, &st);
     if (!p) {
         fprintf(stderr, "ssecat: kernel %s: %s\n", name, simdsse_strerror(st));
         return 1;
@@ -106,12 +120,12 @@ static int bench_kernel(const char *name, const char *path, const char *buf, siz
     /* The first pass checks the stream: the timed ones do not look. */
     st = pass(p, buf, len, chunk);
     if (st != SIMDSSE_OK) {
-        fprintf(stderr, "ssecat: %s: byte %" PRIu64 ": %s\n", path,
-                simdsse_parser_error_offset(p), simdsse_strerror(st));
+        fprintf(stderr, "ssecat: %s: byte %" PRIu64 ": %s\n", path, counts.first.offset,
+                simdsse_strerror(st));
         simdsse_parser_destroy(p);
         return 1;
     }
-    uint64_t per_pass = events;
+    uint64_t per_pass = counts.events;
 
     /* Warm-up: double the passes per batch until a batch takes 2% of the
      * budget (20 ms for a second), so the clock is read rarely. */

@@ -35,9 +35,11 @@
 
 /* What one input line asks for. */
 typedef struct request {
-    simdsse_fields event;
+    simdsse_event event;
     simdsse_span comment;
-    int has_event; /* any key but "comment", or no key at all */
+    uint64_t retry;
+    int has_retry;
+    int has_event; /* "event", "data" or "id", or no key at all */
 } request;
 
 static simdsse_span string_of(json_t *v) {
@@ -69,17 +71,22 @@ static const char *read_object(json_t *obj, request *r, char *why, size_t why_ca
                 snprintf(why, why_cap, "\"retry\" must be a non-negative integer");
                 return why;
             }
-            r->event.retry = (uint64_t)json_integer_value(v);
-            r->event.has_retry = 1;
-            r->has_event = 1;
+            r->retry = (uint64_t)json_integer_value(v);
+            r->has_retry = 1;
         } else {
             snprintf(why, why_cap,
                      "unknown key \"%.40s\" (known: event, data, id, retry, comment)", key);
             return why;
         }
     }
-    if (!r->comment.ptr) r->has_event = 1; /* {} is an event with no fields */
+    if (!r->comment.ptr && !r->has_retry) r->has_event = 1; /* {} is an event with no fields */
     return NULL;
+}
+
+/* What a writer call with no room says (the buffer convention's size
+ * query): OK when the value can be written. */
+static simdsse_status writable(simdsse_status st) {
+    return st == SIMDSSE_ERR_BUFFER_TOO_SMALL ? SIMDSSE_OK : st;
 }
 
 /* Checks that the writer takes the request; NULL if it does. */
@@ -87,11 +94,13 @@ static const char *check_request(const request *r, char *why, size_t why_cap) {
     size_t size;
     simdsse_status st = SIMDSSE_OK;
     const char *key = "comment";
-    if (r->comment.ptr) st = simdsse_comment_size(r->comment.ptr, r->comment.len, 0, &size);
+    if (r->comment.ptr)
+        st = writable(simdsse_format_comment(r->comment.ptr, r->comment.len, 0, NULL, 0, &size));
     if (st == SIMDSSE_OK && r->has_event) {
-        simdsse_fields type_only = {r->event.type, {NULL, 0}, {NULL, 0}, 0, 0};
-        key = simdsse_event_size(&type_only, 0, &size) == SIMDSSE_OK ? "id" : "event";
-        st = simdsse_event_size(&r->event, 0, &size);
+        simdsse_event type_only = {r->event.type, {NULL, 0}, {NULL, 0}, 0};
+        key = writable(simdsse_format_event(&type_only, 0, NULL, 0, &size)) == SIMDSSE_OK ? "id"
+                                                                                        : "event";
+        st = writable(simdsse_format_event(&r->event, 0, NULL, 0, &size));
     }
     if (st == SIMDSSE_OK) return NULL;
     snprintf(why, why_cap, "\"%s\": %s", key, simdsse_strerror(st));
@@ -115,8 +124,8 @@ int ssecat_encode(const char *path, const char *kernel) {
         close(fd);
         return 1;
     }
-    simdsse_options opt;
-    simdsse_options_init(&opt);
+    simdsse_writer_options opt;
+    simdsse_writer_options_init(&opt);
     opt.kernel = kernel;
     simdsse_status st;
     simdsse_writer *w = simdsse_writer_create(&opt, &st);
@@ -151,8 +160,11 @@ int ssecat_encode(const char *path, const char *kernel) {
             fprintf(stderr, "ssecat: %lu: %s\n", lineno, bad);
             rc = 1;
         } else {
+            /* A comment, the reconnection time (a line of its own), then the
+             * event. */
             st = SIMDSSE_OK;
             if (r.comment.ptr) st = simdsse_writer_comment(w, r.comment.ptr, r.comment.len, 0);
+            if (st == SIMDSSE_OK && r.has_retry) st = simdsse_writer_retry(w, r.retry);
             if (st == SIMDSSE_OK && r.has_event) st = simdsse_writer_event(w, &r.event, 0);
             if (st != SIMDSSE_OK) { /* only running out of memory is left */
                 fprintf(stderr, "ssecat: %lu: %s\n", lineno, simdsse_strerror(st));

@@ -62,7 +62,9 @@ int ssecat_validate(const char *path, size_t chunk) {
     if (rc == 0) {
         /* A stream cut by a read error has no end to judge. */
         simdsse_validator_finish(v);
-        simdsse_validation r = simdsse_validator_result(v);
+        simdsse_validation r;
+        simdsse_validation_init(&r);
+        simdsse_validator_result(v, &r);
         printf("%s: %" PRIu64 " %s, %" PRIu64 " %s, %" PRIu64 " %s", name, r.errors,
                plural(r.errors, "error", "errors"), r.warnings,
                plural(r.warnings, "warning", "warnings"), r.events,
