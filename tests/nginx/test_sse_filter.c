@@ -438,6 +438,11 @@ static void random_stream(hbuf *b) {
 
 int main(int argc, char **argv) {
     rng = argc > 1 ? strtoull(argv[1], NULL, 10) : 20261201;
+    /* SIMDSSE_TEST_QUICK (valgrind, .ci/valgrind.sh): fewer random streams
+     * and a smaller corpus, every chunking still. */
+    int quick = getenv("SIMDSSE_TEST_QUICK") != NULL;
+    int nrandom = quick ? 60 : 400;
+    size_t corpus_size = quick ? 4 << 10 : 24 << 10;
 
     for (size_t i = 0; i < sizeof hands / sizeof hands[0]; i++) {
         const hand *h = &hands[i];
@@ -479,7 +484,7 @@ int main(int argc, char **argv) {
     };
     hbuf b = {0};
     int failures = 0;
-    for (int i = 0; i < 400 && failures < 3; i++) {
+    for (int i = 0; i < nrandom && failures < 3; i++) {
         random_stream(&b);
         for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
             char name[64];
@@ -493,7 +498,7 @@ int main(int argc, char **argv) {
     const corpus_shape shapes[] = {CORPUS_LLM, CORPUS_MIXED, CORPUS_TINY};
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
         size_t len;
-        char *s = corpus_make(shapes[i], 24 << 10, 7, &len, NULL);
+        char *s = corpus_make(shapes[i], corpus_size, 7, &len, NULL);
         if (!s) abort();
         char name[64];
         snprintf(name, sizeof name, "corpus %s", corpus_shape_name(shapes[i]));
