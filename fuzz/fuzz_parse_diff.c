@@ -6,8 +6,9 @@
  *
  * Input: an 8-byte header, then the stream.
  *   h[0]  flags: 1 small limits, 2 callbacks pause, 4 one allocation fails,
- *         8 chunks at odd addresses, 16 empty feeds in between, 32 the pull
- *         run alternates push/next with feed chunk by chunk
+ *         8 empty feeds pass a pointer (to the guard page) instead of NULL,
+ *         16 empty feeds in between, 32 the pull run alternates push/next
+ *         with feed chunk by chunk
  *   h[1]  max_line (low nibble) and max_data (high nibble), from `limits`
  *   h[2]  max_type (low nibble) and max_id (high nibble)
  *   h[3]  pause period / number of the allocation that fails
@@ -15,24 +16,26 @@
  * The reference is the scalar kernel's callbacks, the whole stream in one
  * feed. Each kernel this CPU runs is then fed the stream in chunks, once
  * through the callbacks and once through the pull API (push, next), each
- * chunk copied to its own heap block freed as soon as the API lets it go
- * (so ASan catches reads past a chunk and spans kept into it). Both must
- * log the same items (events with type, data, id and offset; retry
- * values; comments; limit errors with status and offset), in the same
- * order, with the getters (last event ID, reconnection time) saying the
- * same at each, and end with the same state. feed must read every chunk
- * whole unless a callback paused it, and return the first limit error it
- * met. The parser's memory is checked against the bound the header
- * documents, exactly, through the allocator; simdsse_parser_trim between
- * chunks must change nothing.
+ * chunk copied flush against an inaccessible page and retired as soon as
+ * the API lets it go (poisoned and overwritten: tests/guard.h), so reads
+ * past a chunk fault and spans kept into it read poison. Both must log the
+ * same items (events with type, data, id and offset; retry values;
+ * comments; limit errors with status and offset), in the same order, with
+ * the getters (last event ID, reconnection time) saying the same at each,
+ * and end with the same state. feed must read every chunk whole unless a
+ * callback paused it, and return the first limit error it met. The
+ * parser's memory is checked against the bound the header documents,
+ * exactly, through the allocator; simdsse_parser_trim between chunks must
+ * change nothing.
  */
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS (tests/guard.h) */
 #include "fuzz_util.h"
 
 enum {
     F_SMALL_LIMITS = 1,
     F_PAUSE = 2,
     F_FAIL_ALLOC = 4,
-    F_MISALIGN = 8,
+    F_EMPTY_NOT_NULL = 8,
     F_EMPTY_FEEDS = 16,
     F_ALTERNATE = 32,
 };
@@ -300,28 +303,22 @@ static void run(const plan *pl, const char *kernel, uint32_t seed, int how, cons
     bound = add_sat(bound, o.max_id_length);
     bound = add_sat(bound, o.max_type_length);
 
+    static guard_buf guard;
     uint64_t rng = (uint64_t)seed << 32 | seed;
     size_t at = 0, k = 0;
-    unsigned shift = 0;
     st = SIMDSSE_OK;
     do {
         size_t n = seed ? next_chunk(&rng, len - at, pl->flags) : len;
-        if (pl->flags & F_MISALIGN) shift = (unsigned)(fz_rand(&rng) % 64);
-        /* The chunk ends flush against the block's end: nothing past it is
-         * addressable. */
-        char *block = malloc(shift + n + 1);
-        FZ_ASSERT(block, "harness out of memory");
-        if (n) memcpy(block + shift, in + at, n);
-        /* An empty feed may pass NULL ("NULL data with a length" is the
-         * error). */
-        const char *ptr = (n || (shift & 1)) ? block + shift : NULL;
+        /* The chunk ends where an inaccessible page starts. An empty feed
+         * may pass NULL ("NULL data with a length" is the error). */
+        const char *chunk = guard_place(&guard, in + at, n);
+        const char *ptr = (n || (pl->flags & F_EMPTY_NOT_NULL)) ? chunk : NULL;
         int pull = how == RUN_PULL && (!(pl->flags & F_ALTERNATE) || k % 2 == 0);
         if (pull) {
             st = pull_all(p, ptr, n, l);
         } else {
             st = feed_all(p, ptr, n, l);
         }
-        free(block);
         FZ_ASSERT(a.peak <= bound, "parser held %zu bytes, bound %zu", a.peak, bound);
         FZ_ASSERT(simdsse_parser_memory(p) == a.live, "parser_memory %zu, allocator says %zu",
                   simdsse_parser_memory(p), a.live);
@@ -401,7 +398,8 @@ static void one_shot(const plan *pl, const char *kernel, const uint8_t *in, size
     o.kernel = kernel;
     o.allocator = &al;
     set_callbacks(&o, &l);
-    simdsse_status st = simdsse_parse(in, len, &o);
+    static guard_buf guard;
+    simdsse_status st = simdsse_parse(guard_place(&guard, in, len), len, &o);
     if (a.failed) {
         /* "Returns the first error": NO_MEMORY, or a limit error before it;
          * what was reported before the failure is what scalar reported. */

@@ -25,6 +25,7 @@
  *  - comments: one on_comment per line of the text (split at CR, LF, CRLF),
  *    or under ONE_LINE_COMMENT refused / stripped like a type.
  */
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS (tests/guard.h) */
 #include "fuzz_util.h"
 
 #define MAX_WRITERS 16
@@ -140,12 +141,13 @@ static void parse_back(const fz_buf *stream, uint64_t seed, const fz_buf *want,
     o.initial_retry_ms = 777;
     simdsse_parser *p = simdsse_parser_create(&o, NULL);
     FZ_ASSERT(p, "create");
+    static guard_buf guard;
     size_t at = 0;
     while (at < stream->len) {
         uint64_t r = fz_rand(&seed);
         size_t n = r % 4 == 0 ? stream->len - at : 1 + (size_t)(r >> 8) % 64;
         if (n > stream->len - at) n = stream->len - at;
-        simdsse_status st = simdsse_parser_feed(p, stream->p + at, n, NULL);
+        simdsse_status st = simdsse_parser_feed(p, guard_place(&guard, stream->p + at, n), n, NULL);
         FZ_ASSERT(st == SIMDSSE_OK, "parsing the writer's output: %s", simdsse_strerror(st));
         at += n;
     }
@@ -250,10 +252,12 @@ static simdsse_status format_fixed(const void *item, unsigned flags, format_fn f
 
 /* MARK: - The target */
 
-static simdsse_span take(fz_in *in, uint8_t c) {
+/* The next value, copied flush against an inaccessible page of its own
+ * (one guard per kind of value: an item's values are all live at once). */
+static simdsse_span take(fz_in *in, uint8_t c, guard_buf *g) {
     size_t n = fz_u8(in);
     if (n == 255 && (c & 128)) n = 255 + (size_t)fz_u8(in) * 16; /* long values: SIMD paths */
-    return fz_bytes(in, n);
+    return fz_guarded(g, fz_bytes(in, n));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -280,6 +284,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fz_buf stream = {0}, want = {0}, last_id = {0};
     uint64_t retry = 777;
     uint64_t rng = seed;
+    static guard_buf guards[3]; /* type or comment, data, id */
     while (in.len) {
         uint8_t c = fz_u8(&in);
         size_t short_by = 1 + (c >> 5);
@@ -288,7 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         fz_buf expected = {0}; /* what this item adds to the log */
         if ((c & 3) == 3) {
             comment_item ci;
-            simdsse_span t = take(&in, c);
+            simdsse_span t = take(&in, c, &guards[0]);
             ci.text = t.len ? t.ptr : (c & 4 ? NULL : t.ptr); /* NULL text with len 0 is allowed */
             ci.len = t.len;
             if (flags & SIMDSSE_WRITE_ONE_LINE_COMMENT) {
@@ -314,9 +319,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             simdsse_event ev;
             memset(&ev, 0, sizeof ev);
             simdsse_span none = {NULL, 0};
-            ev.type = c & 4 ? take(&in, c) : none;
-            ev.data = c & 8 ? take(&in, c) : none;
-            ev.id = c & 16 ? take(&in, c) : none;
+            ev.type = c & 4 ? take(&in, c, &guards[0]) : none;
+            ev.data = c & 8 ? take(&in, c, &guards[1]) : none;
+            ev.id = c & 16 ? take(&in, c, &guards[2]) : none;
             if (c & 32) {
                 /* A retry line first: it cannot fail, and reads back before
                  * the event's own lines. */

@@ -6,6 +6,9 @@
  *
  * Each target is one .c file including this header; the header holds only
  * static functions so a target builds from its own file plus the library.
+ * Whatever a target feeds the library lies flush against an inaccessible
+ * page first (tests/guard.h), so a read past it faults, under any engine
+ * and in the plain replays too. Targets define _DEFAULT_SOURCE first.
  */
 #ifndef SIMDSSE_FUZZ_UTIL_H
 #define SIMDSSE_FUZZ_UTIL_H
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../tests/guard.h"
 #include "simdsse.h"
 
 /* The libFuzzer entry point (also what the replay driver calls). */
@@ -64,6 +68,13 @@ static FZ_UNUSED simdsse_span fz_bytes(fz_in *in, size_t n) {
     in->p += n;
     in->len -= n;
     return s;
+}
+
+/* v copied flush against an inaccessible page (NULL stays NULL); valid
+ * until the second fz_guarded on `g` after this one. */
+static FZ_UNUSED simdsse_span fz_guarded(guard_buf *g, simdsse_span v) {
+    simdsse_span out = {v.ptr ? guard_place(g, v.ptr, v.len) : NULL, v.len};
+    return out;
 }
 
 /* MARK: - PRNG (xorshift64*): chunkings derived from a few input bytes */

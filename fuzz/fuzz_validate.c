@@ -21,6 +21,7 @@
  * retry values above max_retry_ms (through the parser), and holds the
  * diagnostics to them.
  */
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS (tests/guard.h) */
 #include "fuzz_util.h"
 
 enum { F_LONG_LINE = 1, F_MAX_RETRY = 2, F_MAX_DIAG = 4, F_STOP = 8 };
@@ -181,6 +182,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint64_t seed = fz_u32(&in) | 1;
     const uint8_t *s = in.p;
     size_t n = in.len;
+    /* What the validator reads lies flush against an inaccessible page. */
+    static guard_buf whole_guard, chunk_guard;
+    const char *whole = guard_place(&whole_guard, s, n);
 
     simdsse_validator_options o;
     simdsse_validator_options_init(&o);
@@ -196,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     simdsse_validation_init(&r);
     o.on_diagnostic = on_diag;
     o.user = &ref;
-    FZ_ASSERT(simdsse_validate(s, n, &o, &r) == SIMDSSE_OK, "validate");
+    FZ_ASSERT(simdsse_validate(whole, n, &o, &r) == SIMDSSE_OK, "validate");
     FZ_ASSERT(r.reported == ref.n, "reported %llu, callbacks %zu", (unsigned long long)r.reported,
               ref.n);
     FZ_ASSERT(r.reported <= o.max_diagnostics, "reported %llu of at most %llu",
@@ -232,15 +236,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         size_t c = x % 3 == 0 ? 1 + (size_t)(x >> 8) % 4 : 1 + (size_t)(x >> 8) % 200;
         if (x % 11 == 0) c = 0;
         if (c > n - at) c = n - at;
-        /* Its own block, so a read past the chunk is caught. */
-        uint8_t *block = malloc(c ? c : 1);
-        FZ_ASSERT(block, "harness out of memory");
-        memcpy(block, s + at, c);
-        /* Empty feeds pass NULL half the time: allowed with length 0. */
-        const uint8_t *src = (c || (x >> 40 & 1)) ? block : NULL;
+        /* Flush against an inaccessible page, so a read past the chunk
+         * faults. Empty feeds pass NULL half the time: allowed with length 0. */
+        const char *chunk = guard_place(&chunk_guard, s + at, c);
+        const char *src = (c || (x >> 40 & 1)) ? chunk : NULL;
         FZ_ASSERT(simdsse_validator_feed(v, src, c) == SIMDSSE_OK, "validator_feed");
         FZ_ASSERT(simdsse_parser_feed(p, src, c, NULL) == SIMDSSE_OK, "parser_feed");
-        free(block);
         at += c;
         /* "`events` equals what a parser fed the same bytes (with no limit
          *  tripped) has dispatched, after every feed, whatever the chunks." */
@@ -275,7 +276,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     /* Reset: a new stream, same options; the same again. */
     simdsse_validator_reset(v);
     got.n = 0;
-    FZ_ASSERT(simdsse_validator_feed(v, s, n) == SIMDSSE_OK, "feed after reset");
+    FZ_ASSERT(simdsse_validator_feed(v, whole, n) == SIMDSSE_OK, "feed after reset");
     simdsse_validator_finish(v);
     FZ_ASSERT(simdsse_validator_result(v, &g) == SIMDSSE_OK, "result after reset");
     FZ_ASSERT(g.errors == r.errors && g.warnings == r.warnings && g.events == r.events &&

@@ -611,7 +611,9 @@ SIMDSSE_API simdsse_status simdsse_parse(const void *data, size_t len,
  * Kernels are the SIMD scanners behind the parser and the writer, named
  * "avx512", "avx2", "sse2", "neon" and "scalar" (always present, the
  * reference). Index 0 upwards enumerates the kernels compiled in, best
- * first; NULL past the end.
+ * first; NULL past the end. $SIMDSSE_CPU_DISABLE, a testing aid read once,
+ * makes every call here behave as on a CPU without the features it lists
+ * (comma-separated: sse2, avx2, avx512, neon, all, ...; see README).
  */
 SIMDSSE_API const char *simdsse_kernel_name_at(size_t index);
 
@@ -690,11 +692,14 @@ SIMDSSE_API simdsse_status simdsse_format_json_string(const char *text, size_t t
  *
  * Line ends in data and comments are found with the SIMD kernels, and the
  * runs between them are copied whole. Functions without a writer argument
- * read only their arguments and are safe from any thread; they use the
- * default kernel (simdsse_kernel_default). A writer is used by one thread at
- * a time; writers share no state.
+ * read only their arguments and are safe from any thread. The event and
+ * comment calls use the default kernel (simdsse_kernel_default) and, as
+ * parsers and writers do, fail when $SIMDSSE_KERNEL names no kernel this
+ * CPU runs (with SIMDSSE_ERR_UNKNOWN_KERNEL or
+ * SIMDSSE_ERR_KERNEL_UNSUPPORTED); simdsse_format_retry and the JSON calls
+ * scan nothing and use no kernel. A writer is used by one thread at a time;
+ * writers share no state.
  */
-
 
 /** Flags for the writer calls, OR-ed together; 0 is the strict default. */
 typedef enum simdsse_write_flags {

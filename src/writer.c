@@ -226,10 +226,19 @@ static simdsse_status write_comment(const sse_kernel *k, const char *text, size_
 
 /* MARK: - Into the caller's buffer */
 
-static const sse_kernel *default_kernel(void) {
+/* The calls without a writer use the default kernel, as a parser does, and
+ * fail as simdsse_writer_create does (and parsers do) when $SIMDSSE_KERNEL
+ * names no kernel this CPU runs: one behaviour for every part. */
+static simdsse_status event_with_default(const simdsse_event *event, unsigned flags, out *o) {
     simdsse_status st;
     const sse_kernel *k = simdsse__kernel_default(&st);
-    return k ? k : &simdsse__kernel_scalar; /* $SIMDSSE_KERNEL names nothing usable */
+    return k ? write_event(k, event, flags, o) : st;
+}
+
+static simdsse_status comment_with_default(const char *text, size_t len, unsigned flags, out *o) {
+    simdsse_status st;
+    const sse_kernel *k = simdsse__kernel_default(&st);
+    return k ? write_comment(k, text, len, flags, o) : st;
 }
 
 /* Reports a write into out[0, cap) as the format calls do. */
@@ -247,7 +256,7 @@ simdsse_status simdsse_format_event(const simdsse_event *event, unsigned flags, 
                                     size_t cap, size_t *len) {
     if (!len) return SIMDSSE_ERR_INVALID_ARGUMENT;
     out o = {buf, 0, 0, buf ? cap : 0, NULL, false};
-    simdsse_status st = (buf || !cap) ? write_event(default_kernel(), event, flags, &o)
+    simdsse_status st = (buf || !cap) ? event_with_default(event, flags, &o)
                                       : SIMDSSE_ERR_INVALID_ARGUMENT;
     return finish_fixed(st, &o, len);
 }
@@ -267,7 +276,7 @@ simdsse_status simdsse_format_comment(const char *text, size_t text_len, unsigne
                                       char *buf, size_t cap, size_t *len) {
     if (!len) return SIMDSSE_ERR_INVALID_ARGUMENT;
     out o = {buf, 0, 0, buf ? cap : 0, NULL, false};
-    simdsse_status st = (buf || !cap) ? write_comment(default_kernel(), text, text_len, flags, &o)
+    simdsse_status st = (buf || !cap) ? comment_with_default(text, text_len, flags, &o)
                                       : SIMDSSE_ERR_INVALID_ARGUMENT;
     return finish_fixed(st, &o, len);
 }

@@ -19,8 +19,8 @@ simdsse_test(test_callbacks)
 
 # ssecat --pull prints what ssecat prints, whatever the chunks.
 if(TARGET ssecat)
-  add_test(NAME ssecat_pull COMMAND ${CMAKE_COMMAND} -DSSECAT=$<TARGET_FILE:ssecat>
-           -DSRC=${PROJECT_SOURCE_DIR} -P ${CMAKE_CURRENT_LIST_DIR}/pull_cli.cmake)
+  simdsse_script_test(ssecat_pull ${CMAKE_CURRENT_LIST_DIR}/pull_cli.cmake
+                      -DSSECAT=$<TARGET_FILE:ssecat> -DSRC=${PROJECT_SOURCE_DIR})
 endif()
 
 include(${CMAKE_CURRENT_LIST_DIR}/abi/abi.cmake)

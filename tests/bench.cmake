@@ -13,12 +13,12 @@
 
 if(NOT CMAKE_SCRIPT_MODE_FILE)
   if(TARGET ssecat AND TARGET ssegen)
-    add_test(NAME ssegen_corpus COMMAND ${CMAKE_COMMAND} -DMODE=corpus
-             -DSSECAT=$<TARGET_FILE:ssecat> -DSSEGEN=$<TARGET_FILE:ssegen>
-             -DWORK=${CMAKE_CURRENT_BINARY_DIR}/bench-corpus -P ${CMAKE_CURRENT_LIST_FILE})
-    add_test(NAME ssecat_bench COMMAND ${CMAKE_COMMAND} -DMODE=ssecat_bench
-             -DSSECAT=$<TARGET_FILE:ssecat> -DSSEGEN=$<TARGET_FILE:ssegen>
-             -DWORK=${CMAKE_CURRENT_BINARY_DIR}/bench-ssecat -P ${CMAKE_CURRENT_LIST_FILE})
+    simdsse_script_test(ssegen_corpus ${CMAKE_CURRENT_LIST_FILE} -DMODE=corpus
+                        -DSSECAT=$<TARGET_FILE:ssecat> -DSSEGEN=$<TARGET_FILE:ssegen>
+                        -DWORK=${CMAKE_CURRENT_BINARY_DIR}/bench-corpus)
+    simdsse_script_test(ssecat_bench ${CMAKE_CURRENT_LIST_FILE} -DMODE=ssecat_bench
+                        -DSSECAT=$<TARGET_FILE:ssecat> -DSSEGEN=$<TARGET_FILE:ssegen>
+                        -DWORK=${CMAKE_CURRENT_BINARY_DIR}/bench-ssecat)
   endif()
   # bench/ is configured after tests/: look for its targets once everything
   # is configured.
@@ -38,6 +38,8 @@ endif()
 
 # MARK: - Script mode
 
+set(SSECAT ${EMULATOR} ${SSECAT}) # qemu-user, valgrind or nothing
+set(SSEGEN ${EMULATOR} ${SSEGEN})
 set(failures 0)
 function(fail msg)
   message("FAILED: ${msg}")
@@ -134,16 +136,22 @@ if(MODE STREQUAL "corpus")
   endforeach()
 
 elseif(MODE STREQUAL "ssecat_bench")
-  # The kernels this CPU runs, from ssecat --kernels ("NAME  supported").
+  # The kernels this CPU runs, from ssecat --kernels: whole lines of the
+  # form NAME<TAB>supported|unsupported, then default<TAB>NAME.
   run(listing 0 ${SSECAT} --kernels)
-  string(REGEX MATCHALL "[a-z0-9_]+ +supported" lines "${listing}")
+  string(REPLACE "\n" ";" lines "${listing}")
   set(kernels "")
   foreach(l IN LISTS lines)
-    string(REGEX REPLACE " +supported" "" k "${l}")
-    list(APPEND kernels ${k})
+    if(l MATCHES "^([a-z0-9_]+)\tsupported$")
+      list(APPEND kernels ${CMAKE_MATCH_1})
+    elseif(NOT l MATCHES "^[a-z0-9_]+\tunsupported$" AND NOT l MATCHES "^default\t[a-z0-9_]+$"
+           AND NOT l STREQUAL "")
+      fail("ssecat --kernels: line '${l}' is not NAME<TAB>supported|unsupported")
+    endif()
   endforeach()
-  if(NOT kernels MATCHES "scalar")
-    fail("ssecat --kernels lists no supported scalar kernel: ${listing}")
+  list(GET kernels -1 last)
+  if(NOT last STREQUAL "scalar")
+    fail("ssecat --kernels lists no supported scalar kernel last: ${listing}")
   endif()
   set(ENV{SSECAT_BENCH_SECONDS} 0.002)
   set(line_re "^kernel=([a-z0-9_]+) gbps=[0-9]+\\.[0-9][0-9] meps=[0-9]+\\.[0-9][0-9] events=([0-9]+)$")

@@ -63,8 +63,10 @@ string(REPLACE "\n" ";" lines "${out}")
 foreach(line IN LISTS lines)
   if(line MATCHES "^[0-9a-f]+ [A-Za-z] (.+)$")
     set(sym ${CMAKE_MATCH_1})
-    # AddressSanitizer adds one-definition-rule markers for globals.
-    if(sym MATCHES "^__odr_asan")
+    # AddressSanitizer adds one-definition-rule markers for globals; gcc's
+    # 32-bit x86 position-independent code calls __x86.get_pc_thunk.<reg>,
+    # hidden comdat helpers each object carries (never exported).
+    if(sym MATCHES "^__odr_asan" OR sym MATCHES "^__x86\\.get_pc_thunk\\.[a-z]+$")
       continue()
     endif()
     if(NOT sym MATCHES "^simdsse_")

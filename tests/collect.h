@@ -3,6 +3,8 @@
  * parser reported, so tests can compare runs with each other and with
  * expectations.
  * SPDX-License-Identifier: MIT
+ *
+ * Includes guard.h: define _DEFAULT_SOURCE before any #include.
  */
 #ifndef SIMDSSE_TEST_COLLECT_H
 #define SIMDSSE_TEST_COLLECT_H
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guard.h"
 #include "simdsse.h"
 
 typedef struct owned {
@@ -126,16 +129,27 @@ static int collected_eq(const collected *a, const collected *b) {
     return 1;
 }
 
+/* simdsse_parser_feed with data[0, len) copied flush against an
+ * inaccessible page first (NULL stays NULL). */
+static inline simdsse_status feed_guarded(simdsse_parser *p, const void *data, size_t len, size_t *used) {
+    static guard_buf guard;
+    return simdsse_parser_feed(p, data ? guard_place(&guard, data, len) : NULL, len, used);
+}
+
 /*
  * Parses `len` bytes of `in`, fed in chunks of `chunk` bytes (0: all at
- * once), each chunk first copied to a fresh heap block at alignment `align`
- * so that a parser reading past a chunk, or keeping a pointer into it, is
- * caught by ASan. feed goes on past limit errors (on_error collects them)
- * and reads every chunk whole. Returns 0, or -1 on a status that ends the
+ * once), the first chunk `shift % chunk` bytes shorter (with chunk 0, the
+ * first `shift` bytes are fed alone). Each chunk is copied flush against an
+ * inaccessible page first (guard.h), so a parser reading past a chunk
+ * faults, and one keeping a pointer into a chunk it was fed reads poison;
+ * `shift` moves the chunk boundaries, and with them each chunk's start
+ * address. feed goes on past limit errors (on_error collects them) and
+ * reads every chunk whole. Returns 0, or -1 on a status that ends the
  * stream (no memory). `opt` NULL: the defaults.
  */
-static int collect_parse(collected *c, const char *in, size_t len, size_t chunk, size_t align,
+static int collect_parse(collected *c, const char *in, size_t len, size_t chunk, size_t shift,
                          const simdsse_parser_options *opt) {
+    static guard_buf guard;
     memset(c, 0, sizeof *c);
     simdsse_parser_options o;
     if (opt)
@@ -145,14 +159,12 @@ static int collect_parse(collected *c, const char *in, size_t len, size_t chunk,
     collect_callbacks(&o, c);
     simdsse_parser *p = simdsse_parser_create(&o, NULL);
     if (!p) return -1;
+    size_t first = chunk ? chunk - shift % chunk : shift && shift < len ? shift : len;
     if (!chunk) chunk = len ? len : 1;
     int rc = 0;
-    for (size_t at = 0; at < len || (len == 0 && at == 0); at += chunk) {
-        size_t n = len - at < chunk ? len - at : chunk;
-        char *block = malloc(n + align + 1);
-        if (!block) abort();
-        if (n) memcpy(block + align, in + at, n);
-        const char *s = block + align;
+    for (size_t at = 0, n = first; at < len || (len == 0 && at == 0); at += n, n = chunk) {
+        if (n > len - at) n = len - at;
+        const char *s = guard_place(&guard, in + at, n);
         size_t left = n;
         for (;;) {
             size_t used;
@@ -163,7 +175,6 @@ static int collect_parse(collected *c, const char *in, size_t len, size_t chunk,
             if (st == SIMDSSE_ERR_NO_MEMORY || st == SIMDSSE_ERR_NEEDS_RESET) rc = -1;
             break; /* OK or a limit error: the chunk was read whole */
         }
-        free(block);
         if (rc || len == 0) break;
     }
     simdsse_parser_finish(p);

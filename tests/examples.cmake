@@ -7,6 +7,6 @@ if(TARGET sse_server AND TARGET sse_client AND SIMDSSE_BASH AND SIMDSSE_TIMEOUT)
   add_test(NAME examples_reconnect
            COMMAND ${SIMDSSE_BASH} ${CMAKE_CURRENT_SOURCE_DIR}/examples/run.sh
                    $<TARGET_FILE:sse_server> $<TARGET_FILE:sse_client>
-                   ${CMAKE_CURRENT_BINARY_DIR}/examples-run)
+                   ${CMAKE_CURRENT_BINARY_DIR}/examples-run ${CMAKE_CROSSCOMPILING_EMULATOR})
   set_tests_properties(examples_reconnect PROPERTIES TIMEOUT 120)
 endif()

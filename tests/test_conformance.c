@@ -7,6 +7,7 @@
  *
  * usage: test_conformance DIR   (DIR holds cases/ and expected/)
  */
+#define _DEFAULT_SOURCE 1        /* MAP_ANONYMOUS (guard.h) */
 #define _POSIX_C_SOURCE 200809L /* strdup, opendir */
 #include <dirent.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "guard.h"
 #include "simdsse.h"
 
 typedef struct text {
@@ -57,8 +59,10 @@ static int read_file(const char *path, text *out) {
     return 0;
 }
 
-/* Parses `in` in chunks of `chunk` bytes (0: whole) and renders the events. */
+/* Parses `in` in chunks of `chunk` bytes (0: whole), each flush against an
+ * inaccessible page, and renders the events. */
 static void run(const text *in, size_t chunk, const char *kernel, text *out) {
+    static guard_buf guard;
     simdsse_parser_options opt;
     simdsse_parser_options_init(&opt);
     opt.kernel = kernel;
@@ -70,7 +74,8 @@ static void run(const text *in, size_t chunk, const char *kernel, text *out) {
     if (!chunk) chunk = in->len ? in->len : 1;
     for (size_t at = 0; at < in->len; at += chunk) {
         size_t n = in->len - at < chunk ? in->len - at : chunk;
-        CHECK(simdsse_parser_feed(p, in->ptr + at, n, NULL) == SIMDSSE_OK, "feed");
+        CHECK(simdsse_parser_feed(p, guard_place(&guard, in->ptr + at, n), n, NULL) == SIMDSSE_OK,
+              "feed");
     }
     simdsse_parser_finish(p);
     simdsse_parser_destroy(p);

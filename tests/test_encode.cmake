@@ -4,17 +4,11 @@
 # An ssecat built without jansson makes it print "SKIP: ..." (the test's
 # SKIP_REGULAR_EXPRESSION): CMake 3.20 scripts cannot choose their exit code.
 set(dir ${SRC}/tests/encode)
+set(SSECAT ${EMULATOR} ${SSECAT}) # qemu-user, valgrind or nothing
 set(failures 0)
 set(passes 0)
 
-macro(result ok name detail)
-  if(${ok})
-    math(EXPR passes "${passes} + 1")
-  else()
-    math(EXPR failures "${failures} + 1")
-    message("FAILED ${name}: ${detail}")
-  endif()
-endmacro()
+include(${CMAKE_CURRENT_LIST_DIR}/cli/expect.cmake)
 
 file(MAKE_DIRECTORY ${WORK})
 execute_process(COMMAND ${SSECAT} --encode INPUT_FILE ${dir}/bad.sse
@@ -33,7 +27,7 @@ set(ok FALSE)
 if(rc EQUAL 0 AND same EQUAL 0 AND err STREQUAL "")
   set(ok TRUE)
 endif()
-result(ok "encode bytes" "exit ${rc}, stderr '${err}', ${WORK}/input.sse differs from ${dir}/input.sse")
+expect_true(ok "encode bytes" "exit ${rc}, stderr '${err}', ${WORK}/input.sse differs from ${dir}/input.sse")
 
 # Round trips through the parser, whole and byte by byte, from a file and
 # from standard input: the JSON that comes back is the events that went in.
@@ -49,7 +43,7 @@ foreach(args "--json" "--json;--chunk;1")
     if(rcs STREQUAL "0;0" AND out STREQUAL want)
       set(ok TRUE)
     endif()
-    result(ok "round trip ${in} | ssecat ${args}" "exits ${rcs}, stderr '${err}'\n--- got\n${out}--- want\n${want}")
+    expect_true(ok "round trip ${in} | ssecat ${args}" "exits ${rcs}, stderr '${err}'\n--- got\n${out}--- want\n${want}")
   endforeach()
 endforeach()
 
@@ -62,7 +56,7 @@ set(ok FALSE)
 if(rc EQUAL 1 AND out STREQUAL want)
   set(ok TRUE)
 endif()
-result(ok "bad lines: output" "exit ${rc}\n--- got\n${out}--- want\n${want}")
+expect_true(ok "bad lines: output" "exit ${rc}\n--- got\n${out}--- want\n${want}")
 foreach(expect
     "ssecat: 2: not JSON" "ssecat: 3: not a JSON object" "ssecat: 4: \"data\" must be a string"
     "ssecat: 5: \"retry\" must be a non-negative integer"
@@ -75,7 +69,7 @@ foreach(expect
   if(at GREATER -1)
     set(ok TRUE)
   endif()
-  result(ok "bad lines: '${expect}'" "not in stderr:\n${err}")
+  expect_true(ok "bad lines: '${expect}'" "not in stderr:\n${err}")
 endforeach()
 string(REGEX MATCHALL "ssecat: [0-9]+:" reported "${err}")
 list(LENGTH reported n)
@@ -83,7 +77,7 @@ set(ok FALSE)
 if(n EQUAL 11)
   set(ok TRUE)
 endif()
-result(ok "bad lines: count" "${n} reports, want 11:\n${err}")
+expect_true(ok "bad lines: count" "${n} reports, want 11:\n${err}")
 
 execute_process(COMMAND ${SSECAT} --encode ${WORK}/does-not-exist.jsonl
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -91,7 +85,18 @@ set(ok FALSE)
 if(rc EQUAL 1 AND out STREQUAL "" AND err MATCHES "No such file")
   set(ok TRUE)
 endif()
-result(ok "missing file" "exit ${rc}, stderr '${err}'")
+expect_true(ok "missing file" "exit ${rc}, stderr '${err}'")
+
+# A write error is an error: exit 1, with a message, not a silent 0.
+if(EXISTS /dev/full)
+  execute_process(COMMAND ${SSECAT} --encode ${dir}/input.jsonl OUTPUT_FILE /dev/full
+                  RESULT_VARIABLE rc ERROR_VARIABLE err)
+  set(ok FALSE)
+  if(rc EQUAL 1 AND err MATCHES "^ssecat: standard output: No space left on device\n$")
+    set(ok TRUE)
+  endif()
+  expect_true(ok "--encode > /dev/full" "exit ${rc}, stderr '${err}'")
+endif()
 
 message("${passes} passed, ${failures} failed")
 if(failures)

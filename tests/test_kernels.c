@@ -11,8 +11,10 @@
  * last byte, lines of 63/64/65 bytes, long lines across blocks and chunks,
  * colons everywhere, NULs, BOMs and invalid UTF-8. Every buffer is copied to
  * a heap block of exactly its size, at each start alignment, so ASan sees a
- * kernel reading one byte too far.
+ * kernel reading one byte too far, and flush against a PROT_NONE page, so
+ * every build does.
  */
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS (guard.h) */
 #include <stdio.h>
 #include <string.h>
 
@@ -199,21 +201,30 @@ static char *placed(const char *src, size_t len, size_t align, char **block) {
 
 static void kernel_checks(const char *src, size_t len, size_t align, const char *what) {
     static const size_t caps[] = {1, 2, 3, 5, 17, 256, MAXREC};
+    static guard_buf guard;
     char *block;
-    const char *buf = placed(src, len, align, &block);
-    /* The reference is first checked against the oracle... */
-    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++)
-        compare_scan(&simdsse__kernel_scalar, &oracle, buf, len, caps[c], what);
-    /* ...then every kernel against the reference. */
-    for (size_t i = 0; i < n_kernels; i++) {
-        /* Each kernel's short-line variant (what the parser switches to
-         * when lines are short) is held to the same reference. */
-        const sse_kernel *dense = simdsse__kernel_short(kernels[i]);
-        for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
-            compare_scan(kernels[i], &simdsse__kernel_scalar, buf, len, caps[c], what);
-            compare_scan(dense, &simdsse__kernel_scalar, buf, len, caps[c], what);
+    /* Each buffer twice: at `align` in a heap block that ends where it ends
+     * (ASan and valgrind see a byte read too far), with every cap; and
+     * flush against an inaccessible page (any build faults on it: the qemu
+     * runs of NEON too), with the smallest cap (a resumption after every
+     * line, each scan running to the end) and the largest. */
+    const char *bufs[2] = {placed(src, len, align, &block), guard_place(&guard, src, len)};
+    for (int b = 0; b < 2; b++) {
+        const char *buf = bufs[b];
+        size_t n_caps = sizeof caps / sizeof caps[0];
+        for (size_t c = 0; c < n_caps; c += b ? n_caps - 1 : 1) {
+            /* The reference is first checked against the oracle... */
+            compare_scan(&simdsse__kernel_scalar, &oracle, buf, len, caps[c], what);
+            /* ...then every kernel against the reference, and each kernel's
+             * short-line variant (what the parser switches to when lines
+             * are short) too. */
+            for (size_t i = 0; i < n_kernels; i++) {
+                compare_scan(kernels[i], &simdsse__kernel_scalar, buf, len, caps[c], what);
+                compare_scan(simdsse__kernel_short(kernels[i]), &simdsse__kernel_scalar, buf, len,
+                             caps[c], what);
+            }
         }
-        compare_find_eol(kernels[i], buf, len, what);
+        for (size_t i = 0; i < n_kernels; i++) compare_find_eol(kernels[i], buf, len, what);
     }
     free(block);
 }
@@ -269,10 +280,37 @@ static void test_block_boundaries(void) {
     free(t.p);
 }
 
+/* The scalar kernel reads eight bytes at a time (SWAR), where a borrow out
+ * of a matching byte can flag the byte after it falsely: a CR or LF at
+ * every position of the first 24 bytes, after and before the bytes that
+ * differ from CR or LF in the lowest bit (0x0C, 0x0B), their high-bit twins
+ * and NUL/0xFF, so that on either byte order the first match must win. */
+static void test_swar_corners(void) {
+    static const char tricky[] = {0x0C, 0x0B, 0x0E, 0x09, (char)0x8D, (char)0x8A, 0x00,
+                                  (char)0xFF, 0x01, 'a'};
+    char buf[32];
+    for (size_t len = 1; len <= 24; len++) {
+        for (size_t p = 0; p < len; p++) {
+            for (size_t t = 0; t < sizeof tricky; t++) {
+                for (int eol = 0; eol < 2; eol++) {
+                    for (size_t i = 0; i < len; i++) buf[i] = tricky[(t + i * 3) % sizeof tricky];
+                    buf[p] = eol ? '\n' : '\r';
+                    if (p > 0) buf[p - 1] = eol ? 0x0B : 0x0C; /* one bit from a match */
+                    if (p + 1 < len) buf[p + 1] = tricky[t];
+                    char what[64];
+                    snprintf(what, sizeof what, "SWAR: len %zu, %s at %zu, byte 0x%02x", len,
+                             eol ? "LF" : "CR", p, (unsigned)(uint8_t)tricky[t]);
+                    kernel_checks(buf, len, p % 8, what);
+                }
+            }
+        }
+    }
+}
+
 /* MARK: - Parser level */
 
 static int parse_with(collected *c, const char *kernel, const char *in, size_t len, size_t chunk,
-                      size_t align) {
+                      size_t shift) {
     simdsse_parser_options o;
     simdsse_parser_options_init(&o);
     o.kernel = kernel;
@@ -283,18 +321,18 @@ static int parse_with(collected *c, const char *kernel, const char *in, size_t l
         o.max_id_length = 20;
         o.max_type_length = 20;
     }
-    return collect_parse(c, in, len, chunk, align, &o);
+    return collect_parse(c, in, len, chunk, shift, &o);
 }
 
-static void compare_parse(const char *in, size_t len, size_t chunk, size_t align, const char *what) {
+static void compare_parse(const char *in, size_t len, size_t chunk, size_t shift, const char *what) {
     collected want_c, got_c;
-    parse_with(&want_c, "scalar", in, len, chunk, align);
+    parse_with(&want_c, "scalar", in, len, chunk, shift);
     for (size_t i = 0; i < n_kernels; i++) {
-        parse_with(&got_c, kernels[i]->name, in, len, chunk, align);
+        parse_with(&got_c, kernels[i]->name, in, len, chunk, shift);
         CHECK(collected_eq(&want_c, &got_c),
-              "%s: parser with %s differs from scalar (chunk %zu, align %zu): %zu/%zu events, "
+              "%s: parser with %s differs from scalar (chunk %zu, shift %zu): %zu/%zu events, "
               "first error %d/%d",
-              what, kernels[i]->name, chunk, align, got_c.n, want_c.n, got_c.first_error,
+              what, kernels[i]->name, chunk, shift, got_c.n, want_c.n, got_c.first_error,
               want_c.first_error);
         collected_free(&got_c);
     }
@@ -310,19 +348,20 @@ static void test_random_parser_level(void) {
         gen_stream(&t, seed < 102 ? 1200 : 600 + below(1200), seed % 4 == 0 ? -1 : (int)(seed % 3));
         char what[64];
         snprintf(what, sizeof what, "seed %llu", (unsigned long long)seed);
-        /* Every chunk size 1..129; the first two streams at every alignment for
-         * each, the others at alignments spread over 0..63. */
+        /* Every chunk size 1..129; the first two streams at every shift of
+         * the chunk boundaries (and so of the chunks' start addresses:
+         * collect.h) for each, the others at shifts spread over 0..63. */
         for (size_t chunk = 1; chunk <= 129; chunk++) {
             if (seed < 102) {
-                for (size_t align = 0; align < 64; align++)
-                    compare_parse(t.p, t.len, chunk, align, what);
+                for (size_t shift = 0; shift < 64; shift++)
+                    compare_parse(t.p, t.len, chunk, shift, what);
             } else {
                 compare_parse(t.p, t.len, chunk, (chunk * 7 + seed) % 64, what);
             }
         }
         for (size_t i = 0; i < sizeof big_chunks / sizeof big_chunks[0]; i++)
-            for (size_t align = 0; align < 64; align++)
-                compare_parse(t.p, t.len, big_chunks[i], align, what);
+            for (size_t shift = 0; shift < 64; shift++)
+                compare_parse(t.p, t.len, big_chunks[i], shift, what);
     }
     /* A longer stream, whole and in large chunks: several kernel batches
      * (256 records) and lines longer than 4 KiB. */
@@ -346,7 +385,7 @@ static void test_crlf_at_chunk_ends(void) {
     rng_state = 99;
     gen_stream(&t, 700, 2); /* CRLF everywhere */
     for (size_t chunk = 60; chunk <= 70; chunk++)
-        for (size_t align = 0; align < 64; align++) compare_parse(t.p, t.len, chunk, align, "crlf");
+        for (size_t shift = 0; shift < 64; shift++) compare_parse(t.p, t.len, chunk, shift, "crlf");
     free(t.p);
 }
 
@@ -364,6 +403,7 @@ int main(void) {
     for (size_t i = 0; i < n_kernels; i++) printf(" %s", kernels[i]->name);
     printf("\n");
     test_block_boundaries();
+    test_swar_corners();
     test_random_kernel_level();
     test_random_parser_level();
     test_crlf_at_chunk_ends();

@@ -4,6 +4,7 @@
  * allocation behaviour, finish/reset, and status messages.
  * SPDX-License-Identifier: MIT
  */
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS (guard.h) */
 #include <stdio.h>
 #include <string.h>
 
@@ -37,28 +38,31 @@ static int note_where(void *user, const simdsse_event *e) {
 }
 
 static void test_zero_copy(void) {
-    static const char one[] = "event: tick\ndata: {\"a\":1}\n\n";
-    where w = {one, one + sizeof one - 1, 0, 0, 0, ""};
+    static guard_buf guard;
+    static const char one_text[] = "event: tick\ndata: {\"a\":1}\n\n";
+    const char *one = guard_place(&guard, S(one_text));
+    where w = {one, one + sizeof one_text - 1, 0, 0, 0, ""};
     simdsse_parser_options o;
     simdsse_parser_options_init(&o);
     o.on_event = note_where;
     o.user = &w;
     simdsse_parser *p = simdsse_parser_create(&o, NULL);
-    CHECK(simdsse_parser_feed(p, S(one), NULL) == SIMDSSE_OK, "feed");
+    CHECK(simdsse_parser_feed(p, one, sizeof one_text - 1, NULL) == SIMDSSE_OK, "feed");
     CHECK(w.n == 1 && w.inside == 1, "single-line data inside the chunk is not copied");
     CHECK(strcmp(w.data, "{\"a\":1}") == 0, "data %s", w.data);
     /* Two data lines must be joined, so they are copied. */
-    static const char two[] = "data: a\ndata: b\n\n";
-    w.lo = two, w.hi = two + sizeof two - 1;
-    CHECK(simdsse_parser_feed(p, S(two), NULL) == SIMDSSE_OK, "feed");
+    static const char two_text[] = "data: a\ndata: b\n\n";
+    const char *two = guard_place(&guard, S(two_text));
+    w.lo = two, w.hi = two + sizeof two_text - 1;
+    CHECK(simdsse_parser_feed(p, two, sizeof two_text - 1, NULL) == SIMDSSE_OK, "feed");
     CHECK(w.n == 2 && w.outside == 1 && strcmp(w.data, "a\nb") == 0, "joined data %s", w.data);
     /* A value whose event ends in a later chunk must outlive its chunk. */
-    char chunk1[] = "data: kept\n";
-    char chunk2[] = "\n";
-    w.lo = chunk1, w.hi = chunk1 + sizeof chunk1;
-    CHECK(simdsse_parser_feed(p, S(chunk1), NULL) == SIMDSSE_OK, "feed");
-    memset(chunk1, 'X', sizeof chunk1 - 1); /* the caller reuses its buffer */
-    CHECK(simdsse_parser_feed(p, S(chunk2), NULL) == SIMDSSE_OK, "feed");
+    static const char chunk1_text[] = "data: kept\n";
+    char *chunk1 = guard_place(&guard, S(chunk1_text));
+    w.lo = chunk1, w.hi = chunk1 + sizeof chunk1_text - 1;
+    CHECK(simdsse_parser_feed(p, chunk1, sizeof chunk1_text - 1, NULL) == SIMDSSE_OK, "feed");
+    memset(chunk1, 'X', sizeof chunk1_text - 1); /* the caller reuses its buffer */
+    CHECK(feed_guarded(p, S("\n"), NULL) == SIMDSSE_OK, "feed");
     CHECK(w.n == 3 && strcmp(w.data, "kept") == 0, "pinned data survives buffer reuse: %s", w.data);
     simdsse_parser_destroy(p);
 }
@@ -104,7 +108,7 @@ static void test_boundaries(void) {
     simdsse_parser *p = simdsse_parser_create(&o, NULL);
     const char *parts[] = {"", "\xEF", "", "\xBB\xBF", "data: z\r", "", "\n", "", "\r\n", ""};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        CHECK(simdsse_parser_feed(p, parts[i], strlen(parts[i]), NULL) == SIMDSSE_OK, "part %zu", i);
+        CHECK(feed_guarded(p, parts[i], strlen(parts[i]), NULL) == SIMDSSE_OK, "part %zu", i);
     CHECK(c.n == 1 && owned_eq(c.ev[0].data, S("z")), "empty chunks: %zu events", c.n);
     CHECK(c.n == 1 && c.ev[0].offset == 12, "blank line at offset 12, got %llu",
           c.n ? (unsigned long long)c.ev[0].offset : 0ull);
@@ -129,14 +133,14 @@ static void test_pause(void) {
     o.user = &c;
     simdsse_parser *p = simdsse_parser_create(&o, NULL);
     size_t used;
-    CHECK(simdsse_parser_feed(p, S(in), &used) == SIMDSSE_PAUSED, "paused");
+    CHECK(feed_guarded(p, S(in), &used) == SIMDSSE_PAUSED, "paused");
     CHECK(used == 11, "consumed through the CRLF blank line: %zu", used);
     CHECK(c.n == 1, "one event before the pause");
     size_t total = used;
-    CHECK(simdsse_parser_feed(p, in + total, sizeof in - 1 - total, &used) == SIMDSSE_PAUSED, "2");
+    CHECK(feed_guarded(p, in + total, sizeof in - 1 - total, &used) == SIMDSSE_PAUSED, "2");
     total += used;
     CHECK(total == 20 && c.n == 2, "second pause after event 2: %zu", total);
-    CHECK(simdsse_parser_feed(p, in + total, sizeof in - 1 - total, &used) == SIMDSSE_PAUSED, "3");
+    CHECK(feed_guarded(p, in + total, sizeof in - 1 - total, &used) == SIMDSSE_PAUSED, "3");
     total += used;
     CHECK(total == sizeof in - 1 && c.n == 3, "third: %zu", total);
     CHECK(simdsse_parser_retry(p) == 7, "retry seen before the pause");
@@ -233,7 +237,7 @@ static void test_errors_go_on(void) {
     collect_callbacks(&o, &c);
     simdsse_parser *p = simdsse_parser_create(&o, NULL);
     size_t used = 0;
-    CHECK(simdsse_parser_feed(p, S(in), &used) == SIMDSSE_ERR_TYPE_TOO_LONG, "the first error is returned");
+    CHECK(feed_guarded(p, S(in), &used) == SIMDSSE_ERR_TYPE_TOO_LONG, "the first error is returned");
     CHECK(used == sizeof in - 1, "the whole chunk was read: %zu of %zu", used, sizeof in - 1);
     CHECK(c.errors == 3 && c.first_error == SIMDSSE_ERR_TYPE_TOO_LONG && c.error_offset == 7,
           "every error reported: %zu, the first at %llu", c.errors,
@@ -241,16 +245,16 @@ static void test_errors_go_on(void) {
     CHECK(c.n == 3 && owned_eq(c.ev[0].data, S("1")) && owned_eq(c.ev[1].data, S("2")) &&
               owned_eq(c.ev[2].data, S("3")),
           "only the offending events are lost: %zu events", c.n);
-    CHECK(simdsse_parser_feed(p, S("data: 4\n\n"), NULL) == SIMDSSE_OK, "the next feed starts clean");
+    CHECK(feed_guarded(p, S("data: 4\n\n"), NULL) == SIMDSSE_OK, "the next feed starts clean");
     simdsse_parser_destroy(p);
     collected_free(&c);
     /* on_error pauses like any callback: right after the offending line. */
     memset(&c, 0, sizeof c);
     o.on_error = pause_on_error;
     p = simdsse_parser_create(&o, NULL);
-    CHECK(simdsse_parser_feed(p, S(in), &used) == SIMDSSE_PAUSED && used == 14 && c.errors == 1,
+    CHECK(feed_guarded(p, S(in), &used) == SIMDSSE_PAUSED && used == 14 && c.errors == 1,
           "on_error paused after the event line: %zu", used);
-    CHECK(simdsse_parser_feed(p, in + used, sizeof in - 1 - used, &used) == SIMDSSE_PAUSED && c.errors == 2,
+    CHECK(feed_guarded(p, in + used, sizeof in - 1 - used, &used) == SIMDSSE_PAUSED && c.errors == 2,
           "and again at the id");
     simdsse_parser_destroy(p);
     collected_free(&c);
@@ -308,20 +312,20 @@ static void test_allocation(void) {
 
     /* Single-line events inside a chunk: no allocation at all. */
     static const char simple[] = "event: x\ndata: {\"token\":\"hi\"}\n\ndata: 2\n\n";
-    for (int i = 0; i < 100; i++) simdsse_parser_feed(p, S(simple), NULL);
+    for (int i = 0; i < 100; i++) feed_guarded(p, S(simple), NULL);
     CHECK(cnt.allocs == 1, "no allocation for in-chunk events (%zu)", cnt.allocs);
 
     /* Multi-line data, ids, and lines cut by chunk boundaries: buffers warm
      * up once, then no allocation per event. */
     static const char busy[] = "id: 41\nevent: update\ndata: first line\ndata: second line\n\n";
     for (int i = 0; i < 3; i++) {
-        for (size_t k = 0; k + 5 <= sizeof busy - 1; k += 5) simdsse_parser_feed(p, busy + k, 5, NULL);
-        simdsse_parser_feed(p, busy + 55, sizeof busy - 1 - 55, NULL);
+        for (size_t k = 0; k + 5 <= sizeof busy - 1; k += 5) feed_guarded(p, busy + k, 5, NULL);
+        feed_guarded(p, busy + 55, sizeof busy - 1 - 55, NULL);
     }
     size_t warm = cnt.allocs;
     for (int i = 0; i < 200; i++) {
-        for (size_t k = 0; k + 5 <= sizeof busy - 1; k += 5) simdsse_parser_feed(p, busy + k, 5, NULL);
-        simdsse_parser_feed(p, busy + 55, sizeof busy - 1 - 55, NULL);
+        for (size_t k = 0; k + 5 <= sizeof busy - 1; k += 5) feed_guarded(p, busy + k, 5, NULL);
+        feed_guarded(p, busy + 55, sizeof busy - 1 - 55, NULL);
     }
     CHECK(cnt.allocs == warm, "warm buffers: no allocation per event (%zu -> %zu)", warm, cnt.allocs);
     CHECK(c.n == 200 + 3 + 200, "all events arrived: %zu", c.n);
@@ -349,7 +353,7 @@ static void test_allocation(void) {
     memset(junk, 'x', sizeof junk);
     simdsse_status first = SIMDSSE_OK;
     for (int i = 0; i < 256; i++) {
-        simdsse_status st = simdsse_parser_feed(p, junk, sizeof junk, NULL);
+        simdsse_status st = feed_guarded(p, junk, sizeof junk, NULL);
         if (st != SIMDSSE_OK && first == SIMDSSE_OK) first = st;
         CHECK(st == SIMDSSE_OK || (i == 0 && st == SIMDSSE_ERR_LINE_TOO_LONG), "chunk %d: %s", i,
               simdsse_strerror(st));
@@ -359,7 +363,7 @@ static void test_allocation(void) {
     CHECK(cnt.peak <= 4096 + 1024, "peak %zu bytes for a 4 KiB line limit",
           cnt.peak);
     /* The first LF ends the long line, the second ends the event it spoiled. */
-    CHECK(simdsse_parser_feed(p, S("\n\ndata: after\n\n"), NULL) == SIMDSSE_OK, "recovers");
+    CHECK(feed_guarded(p, S("\n\ndata: after\n\n"), NULL) == SIMDSSE_OK, "recovers");
     CHECK(c.n == 1 && owned_eq(c.ev[0].data, S("after")), "event after the long line");
     simdsse_parser_destroy(p);
     collected_free(&c);
@@ -375,12 +379,12 @@ static void test_allocation(void) {
         CHECK(p != NULL, "create");
         simdsse_status st = SIMDSSE_OK;
         for (size_t k = 0; k + 5 <= sizeof busy - 1 && st == SIMDSSE_OK; k += 5)
-            st = simdsse_parser_feed(p, busy + k, 5, NULL);
+            st = feed_guarded(p, busy + k, 5, NULL);
         CHECK(st == SIMDSSE_ERR_NO_MEMORY, "fail at allocation %d: %s", fail, simdsse_strerror(st));
-        CHECK(simdsse_parser_feed(p, S("data: x\n\n"), NULL) == SIMDSSE_ERR_NEEDS_RESET, "broken");
+        CHECK(feed_guarded(p, S("data: x\n\n"), NULL) == SIMDSSE_ERR_NEEDS_RESET, "broken");
         cnt.fail_after = 0;
         simdsse_parser_reset(p);
-        CHECK(simdsse_parser_feed(p, S("data: x\n\n"), NULL) == SIMDSSE_OK, "usable after reset");
+        CHECK(feed_guarded(p, S("data: x\n\n"), NULL) == SIMDSSE_OK, "usable after reset");
         CHECK(c.n == 1, "event after reset");
         simdsse_parser_destroy(p);
         collected_free(&c);
@@ -397,7 +401,7 @@ static void test_lifecycle(void) {
     collect_callbacks(&lo, &c);
     simdsse_parser *p = simdsse_parser_create(&lo, NULL);
     CHECK(simdsse_parser_retry(p) == SIMDSSE_DEFAULT_RETRY_MS, "initial retry");
-    CHECK(simdsse_parser_feed(p, S("id: 7\nretry: 150\n: ping\ndata: a\n\nid: 8\ndata: b"), NULL) ==
+    CHECK(feed_guarded(p, S("id: 7\nretry: 150\n: ping\ndata: a\n\nid: 8\ndata: b"), NULL) ==
               SIMDSSE_OK, "feed");
     CHECK(c.comments == 1 && c.comment_bytes == 5, "comment text after the colon");
     CHECK(c.retries == 1 && simdsse_parser_retry(p) == 150, "retry");
@@ -405,10 +409,10 @@ static void test_lifecycle(void) {
     CHECK(id.len == 1 && id.ptr[0] == '7', "the last event ID changes at dispatch, not at `id`");
     CHECK(simdsse_parser_finish(p) == SIMDSSE_OK, "finish");
     CHECK(c.n == 1, "the unterminated event is dropped");
-    CHECK(simdsse_parser_feed(p, S("data: x\n\n"), NULL) == SIMDSSE_ERR_NEEDS_RESET, "after finish");
+    CHECK(feed_guarded(p, S("data: x\n\n"), NULL) == SIMDSSE_ERR_NEEDS_RESET, "after finish");
     simdsse_parser_reset(p);
     CHECK(simdsse_parser_offset(p) == 0, "offset restarts");
-    CHECK(simdsse_parser_feed(p, S("\xEF\xBB\xBF" "data: c\n\n"), NULL) == SIMDSSE_OK, "new stream");
+    CHECK(feed_guarded(p, S("\xEF\xBB\xBF" "data: c\n\n"), NULL) == SIMDSSE_OK, "new stream");
     CHECK(c.n == 2 && owned_eq(c.ev[1].data, S("c")), "BOM stripped again after reset");
     CHECK(owned_eq(c.ev[1].id, S("7")), "the last event ID survives a reconnection");
     CHECK(simdsse_parser_retry(p) == 150, "so does the reconnection time");
@@ -429,7 +433,7 @@ static void test_lifecycle(void) {
     CHECK(p && st == SIMDSSE_OK && strcmp(simdsse_parser_kernel(p), "scalar") == 0, "scalar");
     CHECK(simdsse_parser_feed(p, NULL, 3, NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL data");
     CHECK(simdsse_parser_feed(p, NULL, 0, NULL) == SIMDSSE_OK, "NULL, 0 is an empty chunk");
-    CHECK(simdsse_parser_feed(p, S("data: no callbacks\n\n"), NULL) == SIMDSSE_OK, "no callbacks");
+    CHECK(feed_guarded(p, S("data: no callbacks\n\n"), NULL) == SIMDSSE_OK, "no callbacks");
     simdsse_parser_destroy(p);
     CHECK(simdsse_parser_feed(NULL, "x", 1, NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL parser");
     simdsse_allocator half;

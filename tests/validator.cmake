@@ -5,7 +5,7 @@ target_compile_definitions(test_validator PRIVATE SIMDSSE_SOURCE_DIR="${PROJECT_
 
 # ssecat --validate on the fixtures in validate/: exact output, exit statuses.
 if(TARGET ssecat)
-  add_test(NAME ssecat_validate COMMAND ${CMAKE_COMMAND} -DSSECAT=$<TARGET_FILE:ssecat>
-           -DSRC=${PROJECT_SOURCE_DIR} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/validate
-           -P ${CMAKE_CURRENT_SOURCE_DIR}/validate/run.cmake)
+  simdsse_script_test(ssecat_validate ${CMAKE_CURRENT_SOURCE_DIR}/validate/run.cmake
+                      -DSSECAT=$<TARGET_FILE:ssecat> -DSRC=${PROJECT_SOURCE_DIR}
+                      -DWORK=${CMAKE_CURRENT_BINARY_DIR}/validate)
 endif()

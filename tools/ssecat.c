@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "simdsse.h"
+#include "size.h"
 #include "ssecat.h"
 
 static const char usage_text[] =
@@ -27,8 +28,11 @@ static const char usage_text[] =
     "  --chunk N      feed the parser N bytes at a time (output does not change)\n"
     "  --pull         parse with the pull API (push a chunk, take its items) instead\n"
     "                 of callbacks (output does not change)\n"
-    "  --kernel NAME  use this tokenizer kernel (see --kernels)\n"
-    "  --kernels      list the kernels compiled in and whether this CPU runs them\n"
+    "  --kernel NAME  use this tokenizer kernel (see --kernels); without it,\n"
+    "                 $SIMDSSE_KERNEL if set, else the best this CPU runs\n"
+    "  --kernels      list the kernels compiled in, best first, one per line as\n"
+    "                 NAME<TAB>supported|unsupported (whether this CPU runs it),\n"
+    "                 then default<TAB>NAME (what parsers use by default)\n"
     "  --encode       the other way round: read JSON Lines, one object per line with\n"
     "                 optional \"event\", \"data\", \"id\" (strings), \"retry\" (integer\n"
     "                 >= 0), \"comment\" (string), and write a text/event-stream; a\n"
@@ -41,20 +45,35 @@ static const char usage_text[] =
     "                 this CPU runs (or --kernel NAME), about a second each; prints\n"
     "                 kernel=NAME gbps=X.XX meps=Y.YY events=N per kernel\n"
     "  --max-line N, --max-data N, --max-type N, --max-id N\n"
-    "                 limits in bytes (defaults 1 MiB, 8 MiB, 1 KiB, 1 KiB); an event\n"
-    "                 that breaks one is dropped and reported, exit status 1\n"
+    "                 limits in bytes (defaults 1M, 8M, 1K, 1K), with an optional\n"
+    "                 K, M or G suffix (KiB, MiB, GiB), or none for no limit; an\n"
+    "                 event that breaks one is dropped and reported, exit status 1\n"
     "  --help         this text\n"
     "  --version      the version\n"
     "\n"
     "Default output is one line per event: its number, type, id and data, the\n"
-    "strings quoted and escaped as in JSON. Errors (with the stream offset) go\n"
-    "to standard error; parsing goes on past an event a limit rejected.\n";
+    "strings quoted and escaped as in JSON. Output is flushed as input arrives\n"
+    "(per event with --encode, per finding with --validate). Errors (with the\n"
+    "stream offset) go to standard error; parsing goes on past an event a limit\n"
+    "rejected. A write error on standard output is an error too (exit status 1).\n";
 
 static int usage_error(const char *fmt, const char *arg) {
     fprintf(stderr, "ssecat: ");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\nTry 'ssecat --help'.\n");
     return 2;
+}
+
+/* MARK: - Output */
+
+int ssecat_flush(void) {
+    static int reported;
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+    /* Reported once: after the first failure every later flush fails too. */
+    if (!reported++)
+        fprintf(stderr, "ssecat: standard output: %s\n", errno ? strerror(errno) : "write error");
+    return -1;
 }
 
 /* MARK: - Event output */
@@ -210,7 +229,11 @@ static int parse_input(int fd, const char *name, size_t chunk, int pull, simdsse
             rc = 1;
             goto done;
         }
-        fflush(stdout);
+        /* What has arrived goes out now: live streams are read as they come. */
+        if (ssecat_flush()) {
+            rc = 1;
+            goto done;
+        }
     }
 done:
     simdsse_parser_finish(p);
@@ -221,28 +244,52 @@ done:
 /* MARK: - Main */
 
 int ssecat_parse_size(const char *s, size_t *out) {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end || v == 0 || s[0] == '-' || v > SIZE_MAX) return -1;
+    uint64_t v;
+    if (tool_parse_u64(s, 1, &v) || v == 0 || v > SIZE_MAX) return -1;
     *out = (size_t)v;
     return 0;
 }
 
+/* A limit: a size, or "none" (SIZE_MAX, which the library reads as none). */
+static int parse_limit(const char *s, size_t *out) {
+    if (strcmp(s, "none") == 0) {
+        *out = SIZE_MAX;
+        return 0;
+    }
+    return ssecat_parse_size(s, out);
+}
+
+/* $SIMDSSE_KERNEL, when set to a kernel this CPU cannot run: what every
+ * parser and writer would fail with, said once, naming the variable. */
+static simdsse_status env_kernel_status(const char **value) {
+    const char *env = getenv("SIMDSSE_KERNEL");
+    *value = env;
+    return env && *env ? simdsse_kernel_supported(env) : SIMDSSE_OK;
+}
+
+static int env_kernel_error(const char *value, simdsse_status st) {
+    fprintf(stderr, "ssecat: SIMDSSE_KERNEL=%s: %s\n", value, simdsse_strerror(st));
+    return 2;
+}
+
+/* Fixed, tab-separated lines, for scripts as much as for people. */
 static int list_kernels(void) {
     for (size_t i = 0; simdsse_kernel_name_at(i); i++) {
         const char *k = simdsse_kernel_name_at(i);
-        simdsse_status st = simdsse_kernel_supported(k);
-        printf("%-8s %s\n", k, st == SIMDSSE_OK ? "supported" : simdsse_strerror(st));
+        int ok = simdsse_kernel_supported(k) == SIMDSSE_OK;
+        printf("%s\t%s\n", k, ok ? "supported" : "unsupported");
     }
-    printf("default: %s\n", simdsse_kernel_default() ? simdsse_kernel_default() : "(none)");
-    return 0;
+    const char *env;
+    simdsse_status st = env_kernel_status(&env);
+    if (st == SIMDSSE_OK) printf("default\t%s\n", simdsse_kernel_default());
+    if (ssecat_flush()) return 1;
+    return st == SIMDSSE_OK ? 0 : env_kernel_error(env, st);
 }
 
 int main(int argc, char **argv) {
     out_state out = {OUT_TEXT, 0, NULL, 0, "-", 0};
     size_t chunk = 0;
-    int encode = 0, validate = 0, bench = 0, pull = 0;
+    int encode = 0, validate = 0, bench = 0, kernels = 0, pull = 0;
     const char *kernel = NULL, *path = NULL;
     simdsse_parser_options opt;
     simdsse_parser_options_init(&opt);
@@ -266,12 +313,13 @@ int main(int argc, char **argv) {
         } else if (strcmp(a, "--chunk") == 0) {
             if (++i == argc) return usage_error("%s needs a number", a);
             if (ssecat_parse_size(argv[i], &chunk))
-                return usage_error("--chunk wants a positive number, not '%s'", argv[i]);
+                return usage_error("--chunk wants a positive size (4096, 64K, ...), not '%s'",
+                                   argv[i]);
         } else if (strcmp(a, "--kernel") == 0) {
             if (++i == argc) return usage_error("%s needs a name", a);
             kernel = argv[i];
         } else if (strcmp(a, "--kernels") == 0) {
-            return list_kernels();
+            kernels = 1;
         } else if (strcmp(a, "--encode") == 0) {
             encode = 1;
         } else if (strcmp(a, "--validate") == 0) {
@@ -284,15 +332,16 @@ int main(int argc, char **argv) {
             if (k == sizeof limits / sizeof limits[0]) return usage_error("unknown option '%s'", a);
             if (++i == argc) return usage_error("%s needs a number", a);
             size_t v;
-            if (ssecat_parse_size(argv[i], &v))
-                return usage_error("limits are positive numbers, not '%s'", argv[i]);
+            if (parse_limit(argv[i], &v))
+                return usage_error("limits are sizes such as 4096, 64K, 4M, or none; not '%s'",
+                                   argv[i]);
             memcpy((char *)&opt + limits[k].offset, &v, sizeof v);
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage_text, stdout);
-            return 0;
+            return ssecat_flush() ? 1 : 0;
         } else if (strcmp(a, "--version") == 0) {
             printf("ssecat (simdsse) %s\n", simdsse_version());
-            return 0;
+            return ssecat_flush() ? 1 : 0;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option '%s'", a);
         } else if (path) {
@@ -301,12 +350,19 @@ int main(int argc, char **argv) {
             path = a;
         }
     }
+    if (kernels) return list_kernels();
     if (kernel) {
         simdsse_status st = simdsse_kernel_supported(kernel);
         if (st != SIMDSSE_OK) {
             fprintf(stderr, "ssecat: kernel '%s': %s\n", kernel, simdsse_strerror(st));
             return 2;
         }
+    } else {
+        /* Without --kernel every mode's parsers or writer take the default,
+         * which a bad $SIMDSSE_KERNEL makes fail: say so before anything. */
+        const char *env;
+        simdsse_status st = env_kernel_status(&env);
+        if (st != SIMDSSE_OK) return env_kernel_error(env, st);
     }
     if (encode + validate + bench > 1)
         return usage_error("%s", "--encode, --validate and --bench exclude each other");
@@ -339,6 +395,6 @@ int main(int argc, char **argv) {
     if (out.mode == OUT_COUNT) printf("%" PRIu64 "\n", out.events);
     simdsse_parser_destroy(p);
     free(out.buf);
-    if (fflush(stdout) != 0) rc = 1;
+    if (ssecat_flush()) rc = 1;
     return rc;
 }

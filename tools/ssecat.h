@@ -14,8 +14,12 @@ int ssecat_open(const char *path);
  * (so that --chunk N feeds exactly N bytes), else whatever one read(2)
  * returns (live streams: hand over what has arrived). -1 on error. */
 ssize_t ssecat_read(int fd, char *buf, size_t want, int fill);
-/* Parses a positive decimal size; -1 if it is not one. */
+/* Parses a positive size, with an optional K, M or G suffix; -1 if it is
+ * not one (or does not fit size_t). */
 int ssecat_parse_size(const char *s, size_t *out);
+/* Flushes standard output. On a write error (now or before) says so on
+ * standard error, once, and returns -1: every mode then stops, status 1. */
+int ssecat_flush(void);
 /* --encode: JSON Lines from FILE (or stdin) to a text/event-stream on stdout,
  * the writer on `kernel` (NULL: default); returns the exit status. */
 int ssecat_encode(const char *path, const char *kernel);

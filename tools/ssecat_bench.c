@@ -152,9 +152,8 @@ static int bench_kernel(const char *name, const char *path, const char *buf, siz
 
     printf("kernel=%s gbps=%.2f meps=%.2f events=%" PRIu64 "\n", name,
            passes_per_s * (double)len / 1e9, passes_per_s * (double)per_pass / 1e6, per_pass);
-    fflush(stdout);
     simdsse_parser_destroy(p);
-    return 0;
+    return ssecat_flush() ? 1 : 0;
 }
 
 int ssecat_bench(const char *path, size_t chunk, const char *kernel) {

@@ -13,7 +13,8 @@
  * (a line end in "event" or "id", NUL in "id"), is reported on standard
  * error with its line number and writes nothing; the rest goes on, and the
  * exit status is 1. Every object is formatted completely before any of it
- * is written, so output never holds half an object.
+ * is written, so output never holds half an object, and each is flushed
+ * as soon as it is written, so a live pipe gets its events as they come.
  *
  * JSON is read with jansson. The library itself needs only libc, and ssecat
  * must build where jansson is missing, so then --encode only says so.
@@ -175,6 +176,11 @@ int ssecat_encode(const char *path, const char *kernel) {
             simdsse_span out = simdsse_writer_output(w);
             fwrite(out.ptr, 1, out.len, stdout);
             simdsse_writer_clear(w);
+            if (ssecat_flush()) {
+                json_decref(obj);
+                rc = 1;
+                break;
+            }
         }
         json_decref(obj);
     }
@@ -185,6 +191,7 @@ int ssecat_encode(const char *path, const char *kernel) {
     free(line);
     simdsse_writer_destroy(w);
     if (in != stdin) fclose(in);
+    if (ssecat_flush()) rc = 1;
     return rc;
 }
 

@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: MIT
  *
  * Diagnostics and the summary go to standard output (they are the
- * result); I/O errors go to standard error. Standard input is named
+ * result), each flushed as it is found, so a live stream is checked as it
+ * arrives; I/O errors go to standard error. Standard input is named
  * <stdin>, as compilers name it.
  */
 #include <errno.h>
@@ -17,11 +18,17 @@
 #include "simdsse.h"
 #include "ssecat.h"
 
+typedef struct report {
+    const char *name;
+    int broken; /* standard output failed: stop */
+} report;
+
 static int print_diagnostic(void *user, const simdsse_diagnostic *d) {
-    const char *name = user;
-    printf("%s:%" PRIu64 ":%" PRIu64 ": %s: %s [%s]\n", name, d->line, d->column,
+    report *r = user;
+    printf("%s:%" PRIu64 ":%" PRIu64 ": %s: %s [%s]\n", r->name, d->line, d->column,
            simdsse_severity_name(d->severity), d->message, simdsse_diagnostic_code_name(d->code));
-    return 0;
+    if (ssecat_flush()) r->broken = 1;
+    return r->broken;
 }
 
 static const char *plural(uint64_t n, const char *one, const char *many) {
@@ -35,8 +42,9 @@ int ssecat_validate(const char *path, size_t chunk) {
 
     simdsse_validator_options opt;
     simdsse_validator_options_init(&opt);
+    report rep = {name, 0};
     opt.on_diagnostic = print_diagnostic;
-    opt.user = (void *)name;
+    opt.user = &rep;
     simdsse_status st;
     simdsse_validator *v = simdsse_validator_create(&opt, &st);
     size_t bufsize = chunk ? chunk : (size_t)1 << 16;
@@ -50,7 +58,8 @@ int ssecat_validate(const char *path, size_t chunk) {
 
     int rc = 0;
     for (;;) {
-        ssize_t n = ssecat_read(fd, buf, bufsize, 1);
+        /* --chunk N feeds exactly N bytes; otherwise what has arrived. */
+        ssize_t n = ssecat_read(fd, buf, bufsize, chunk != 0);
         if (n < 0) {
             fprintf(stderr, "ssecat: %s: %s\n", name, strerror(errno));
             rc = 1;
@@ -58,6 +67,10 @@ int ssecat_validate(const char *path, size_t chunk) {
         }
         if (n == 0) break;
         simdsse_validator_feed(v, buf, (size_t)n);
+        if (rep.broken) {
+            rc = 1;
+            break;
+        }
     }
     if (rc == 0) {
         /* A stream cut by a read error has no end to judge. */
@@ -77,6 +90,6 @@ int ssecat_validate(const char *path, size_t chunk) {
     free(buf);
     simdsse_validator_destroy(v);
     if (fd != STDIN_FILENO) close(fd);
-    if (fflush(stdout) != 0) rc = 1;
+    if (ssecat_flush()) rc = 1;
     return rc;
 }

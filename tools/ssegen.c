@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "corpus.h"
+#include "size.h"
 
 static const char usage_text[] =
     "usage: ssegen [--events] SHAPE BYTES [SEED]\n"
@@ -33,25 +34,6 @@ static int usage(const char *why) {
     return 2;
 }
 
-/* Decimal (or 0x hex) with an optional binary K/M/G suffix; -1 if invalid. */
-static int parse_u64(const char *s, uint64_t *out, int suffix) {
-    char *end;
-    errno = 0;
-    if (!*s || *s == '-' || *s == '+') return -1;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || end == s) return -1;
-    unsigned shift = 0;
-    if (suffix && *end) {
-        const char *units = "KMG", *u = strchr(units, *end);
-        if (!u || !*u) return -1;
-        shift = 10 * (unsigned)(u - units + 1);
-        end++;
-    }
-    if (*end || (shift && v > (UINT64_MAX >> shift))) return -1;
-    *out = (uint64_t)v << shift;
-    return 0;
-}
-
 int main(int argc, char **argv) {
     int count_only = 0, argi = 1;
     if (argi < argc && (strcmp(argv[argi], "--help") == 0 || strcmp(argv[argi], "-h") == 0)) {
@@ -63,9 +45,9 @@ int main(int argc, char **argv) {
     int shape = corpus_shape_from_name(argv[argi]);
     if (shape < 0) return usage("SHAPE is one of llm, tiny, big, mixed");
     uint64_t bytes, seed = 1;
-    if (parse_u64(argv[argi + 1], &bytes, 1) || bytes > SIZE_MAX / 2)
+    if (tool_parse_u64(argv[argi + 1], 1, &bytes) || bytes > SIZE_MAX / 2)
         return usage("BYTES is a size such as 4096, 64K or 256M");
-    if (argc - argi == 3 && parse_u64(argv[argi + 2], &seed, 0))
+    if (argc - argi == 3 && tool_parse_u64(argv[argi + 2], 0, &seed))
         return usage("SEED is a number");
 
     /* Whole steps go out in blocks of about 1 MiB. */

@@ -6,6 +6,8 @@
  */
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cpu.h"
 
@@ -68,6 +70,45 @@ uint32_t simdsse__cpu_detect(void) {
 
 #endif
 
+/* MARK: - SIMDSSE_CPU_DISABLE, a testing aid
+ *
+ * As libdeflate's LIBDEFLATE_DISABLE_CPU_FEATURES: a comma-separated list
+ * of features that dispatch then treats as absent, so that one machine can
+ * run every kernel level (`SIMDSSE_CPU_DISABLE=avx512` runs as an AVX2-only
+ * CPU would). A feature takes those built on it along: a CPU without SSE2
+ * has no AVX2, one without AVX2 no AVX-512. Unknown names are ignored. It
+ * can only take features away, never add one the CPU lacks. */
+static const struct {
+    const char *name;
+    uint32_t bits;
+} disable_names[] = {
+    {"sse2", SSE_CPU_SSE2 | SSE_CPU_AVX2 | SSE_CPU_AVX512F | SSE_CPU_AVX512BW | SSE_CPU_AVX512VL},
+    {"avx2", SSE_CPU_AVX2 | SSE_CPU_AVX512F | SSE_CPU_AVX512BW | SSE_CPU_AVX512VL},
+    {"avx512", SSE_CPU_AVX512F | SSE_CPU_AVX512BW | SSE_CPU_AVX512VL},
+    {"avx512f", SSE_CPU_AVX512F | SSE_CPU_AVX512BW | SSE_CPU_AVX512VL},
+    {"avx512bw", SSE_CPU_AVX512BW},
+    {"avx512vl", SSE_CPU_AVX512VL},
+    {"popcnt", SSE_CPU_POPCNT},
+    {"bmi1", SSE_CPU_BMI1},
+    {"bmi2", SSE_CPU_BMI2},
+    {"lzcnt", SSE_CPU_LZCNT},
+    {"neon", SSE_CPU_NEON},
+    {"all", ~0u},
+};
+
+static uint32_t disabled_features(void) {
+    const char *s = getenv("SIMDSSE_CPU_DISABLE");
+    uint32_t off = 0;
+    while (s && *s) {
+        size_t n = strcspn(s, ",");
+        for (size_t i = 0; i < sizeof disable_names / sizeof disable_names[0]; i++)
+            if (strlen(disable_names[i].name) == n && strncmp(disable_names[i].name, s, n) == 0)
+                off |= disable_names[i].bits;
+        s += n + (s[n] == ',');
+    }
+    return off;
+}
+
 /* The one piece of global mutable state: written once, then only read.
  * Threads racing on first use compute the same value and store it; any
  * of them winning is fine. Bit 31 says "computed". */
@@ -77,7 +118,7 @@ static _Atomic uint32_t cpu_cache;
 uint32_t simdsse__cpu_features(void) {
     uint32_t f = atomic_load_explicit(&cpu_cache, memory_order_relaxed);
     if (!(f & CPU_KNOWN)) {
-        f = simdsse__cpu_detect() | CPU_KNOWN;
+        f = (simdsse__cpu_detect() & ~disabled_features()) | CPU_KNOWN;
         atomic_store_explicit(&cpu_cache, f, memory_order_relaxed);
     }
     return f & ~CPU_KNOWN;

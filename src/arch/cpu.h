@@ -20,11 +20,13 @@
 #define SSE_CPU_AVX512VL (1u << 8)
 #define SSE_CPU_NEON (1u << 9)     /* AdvSIMD: always there on AArch64 */
 
-/* The features above that this CPU has. Computed on first use and cached;
+/* The features above that this CPU has, less those $SIMDSSE_CPU_DISABLE
+ * names (a testing aid, see cpu.c). Computed on first use and cached;
  * safe to call from any thread. */
 uint32_t simdsse__cpu_features(void);
 
-/* The same, detected afresh (no cache): for tests. */
+/* What the CPU has, detected afresh (no cache, no $SIMDSSE_CPU_DISABLE):
+ * for tests. */
 uint32_t simdsse__cpu_detect(void);
 
 #endif /* SIMDSSE_ARCH_CPU_H */

@@ -13,17 +13,27 @@
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ || __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
 #  define SWAR 1
 /* High bit set in every byte of v that is zero. Bytes above the lowest zero
  * byte may be flagged falsely (borrow), but the lowest flag is exact, and the
  * lowest flag is all we use. */
 static inline uint64_t zero_bytes(uint64_t v) { return (v - ONES) & ~v & HIGHS; }
+/* The 8 bytes at p with the first in the lowest bits, whatever the byte
+ * order: on big-endian CPUs a byte swap (one load-reversed instruction on
+ * s390x), so the borrow runs towards later bytes there too and the lowest
+ * flag is the first match. */
 static inline uint64_t load8(const char *p) {
     uint64_t v;
     memcpy(&v, p, 8);
+#  if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#  endif
     return v;
 }
+#elif defined(__GNUC__)
+#  error "scalar.c: a GNU C compiler with an unknown byte order: the SWAR path would go untested"
 #endif
 
 /* First byte in [i, end) equal to a or b, or end. */

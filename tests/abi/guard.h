@@ -1,31 +1,28 @@
 /*
- * guard.h -- a struct placed flush against an unreadable page, so that a
- * library reading or writing past the size it was given faults at once.
+ * abi/guard.h -- a struct copied flush against an inaccessible page
+ * (tests/guard.h), so that a library reading or writing past the size it
+ * was given faults at once. Each copy has its own guard_buf, so every copy
+ * stays valid for the whole test.
  * SPDX-License-Identifier: MIT
  */
-#ifndef SIMDSSE_TEST_GUARD_H
-#define SIMDSSE_TEST_GUARD_H
+#ifndef SIMDSSE_TEST_ABI_GUARD_H
+#define SIMDSSE_TEST_ABI_GUARD_H
 
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
+#include "../guard.h"
 
-/* n bytes whose end touches a PROT_NONE page; 8-aligned when n is. */
-static void *guarded(size_t n) {
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    size_t span = (n + page - 1) / page * page;
-    char *base = mmap(NULL, span + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base == MAP_FAILED || mprotect(base + span, page, PROT_NONE) != 0) {
-        perror("guarded: mmap");
-        exit(1);
+static void *guarded_copy(const void *s, size_t n) {
+    static guard_buf guards[8];
+    static size_t used;
+    if (used == sizeof guards / sizeof guards[0]) {
+        fprintf(stderr, "abi/guard.h: more than 8 guarded copies\n");
+        abort();
     }
-    return base + span - n;
+    return guard_place(&guards[used++], s, n);
 }
 
-/* Copies *s into guarded memory of exactly sizeof *s bytes. */
-#define GUARDED_COPY(T, s) ((T *)memcpy(guarded(sizeof(T)), (s), sizeof(T)))
+/* Copies *s into guarded memory of exactly sizeof(T) bytes (8-aligned
+ * when the size is, since each copy ends on a page boundary). */
+#define GUARDED_COPY(T, s) ((T *)guarded_copy((s), sizeof(T)))
 
 #endif

@@ -4,7 +4,10 @@
 # runs COMMAND (in ${EXPECT_WORKING_DIRECTORY} when that is set) and checks
 # its exit status, its standard output against WANT_OUT_FILE ("" for not
 # checked) and its standard error against WANT_ERR_REGEX ("" for not
-# checked). It counts into the caller's `passes` and `failures`.
+# checked). It counts into the caller's `passes` and `failures`, as does
+#   expect_true(OK_VAR NAME DETAIL)
+# for a check the script makes itself: a pass if OK_VAR is true, else a
+# failure that prints DETAIL.
 function(expect_run name want_rc want_out_file want_err_regex)
   set(wd "")
   if(EXPECT_WORKING_DIRECTORY)
@@ -35,3 +38,12 @@ function(expect_run name want_rc want_out_file want_err_regex)
     set(failures ${f} PARENT_SCOPE)
   endif()
 endfunction()
+
+macro(expect_true ok name detail)
+  if(${ok})
+    math(EXPR passes "${passes} + 1")
+  else()
+    math(EXPR failures "${failures} + 1")
+    message("FAILED ${name}: ${detail}")
+  endif()
+endmacro()

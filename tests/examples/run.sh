@@ -2,12 +2,15 @@
 # run.sh -- sse_client against sse_server: resumption with Last-Event-ID
 # across reconnections, the 204 stop, failed connections, network errors.
 #
-#     run.sh SSE_SERVER SSE_CLIENT WORKDIR
+#     run.sh SSE_SERVER SSE_CLIENT WORKDIR [EMULATOR...]
 #
+# EMULATOR (qemu-user in a cross build, valgrind in .ci/valgrind.sh) goes
+# before both programs.
 # Every process runs under timeout(1) and the trap kills the servers, so
 # the test cannot hang or leave anything behind. Prints "N passed, M failed".
 set -u
 server=$1 client=$2 work=$3
+emu=("${@:4}")
 mkdir -p "$work"
 passed=0 failed=0
 server_pids=()
@@ -27,7 +30,7 @@ check() { # check DESCRIPTION COMMAND...
 start_server() {
   local name=$1; shift
   rm -f "$work/$name.port"
-  timeout 60 "$server" --port 0 --interval 0 "$@" >"$work/$name.port" 2>"$work/$name.server.log" &
+  timeout 60 "${emu[@]}" "$server" --port 0 --interval 0 "$@" >"$work/$name.port" 2>"$work/$name.server.log" &
   server_pids+=($!)
   SERVER_PID=$!
   for _ in $(seq 200); do
@@ -43,7 +46,7 @@ start_server() {
 # run_client NAME ARGS...: runs sse_client --json; sets RC.
 run_client() {
   local name=$1; shift
-  timeout 30 "$client" --json "$@" >"$work/$name.out" 2>"$work/$name.err"
+  timeout 30 "${emu[@]}" "$client" --json "$@" >"$work/$name.out" 2>"$work/$name.err"
   RC=$?
 }
 

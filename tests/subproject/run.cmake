@@ -1,0 +1,50 @@
+# run.cmake -- simdsse inside another project (tests/subproject, which does
+# add_subdirectory): it configures with CI=true, builds without -Werror
+# (that is for simdsse's own builds), links simdsse::simdsse and
+# simdsse::simdsse_shared, and both consumers run (through EMULATOR).
+#   cmake -DSRC=dir -DWORK=dir -DCC=compiler [-DCFLAGS=flags]
+#         [-DTOOLCHAIN=file] [-DEMULATOR=cmd;args] -P run.cmake
+set(passes 0)
+macro(fail what)
+  message("${passes} passed, 1 failed")
+  message(FATAL_ERROR "${what}")
+endmacro()
+
+file(REMOVE_RECURSE ${WORK})
+set(cross "")
+if(TOOLCHAIN)
+  set(cross -DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN})
+endif()
+set(ENV{CI} true)
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC}/tests/subproject -B ${WORK}
+                -DSIMDSSE_SOURCE_DIR=${SRC} -DCMAKE_C_COMPILER=${CC} "-DCMAKE_C_FLAGS=${CFLAGS}"
+                -DCMAKE_EXPORT_COMPILE_COMMANDS=ON ${cross}
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  fail("configuring tests/subproject failed: ${err}")
+endif()
+math(EXPR passes "${passes} + 1")
+
+# simdsse's sources get its warnings, not -Werror; the host project's own
+# files get neither.
+file(READ ${WORK}/compile_commands.json cmds)
+string(REGEX MATCHALL "\"command\": \"[^\"]*parser\\.c[^\"]*\"" lib "${cmds}")
+string(REGEX MATCHALL "\"command\": \"[^\"]*consumer\\.c[^\"]*\"" app "${cmds}")
+if(NOT lib MATCHES "-Wall" OR lib MATCHES "-Werror" OR app MATCHES "-Werror|-Wall" OR NOT app)
+  fail("compile flags: simdsse ${lib}; consumer ${app}")
+endif()
+math(EXPR passes "${passes} + 1")
+
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK} --parallel 2
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  fail("building tests/subproject failed: ${out}${err}")
+endif()
+foreach(exe consumer_static consumer_shared)
+  execute_process(COMMAND ${EMULATOR} ${WORK}/${exe} RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+  if(NOT rc EQUAL 0)
+    fail("${exe} failed: ${out}")
+  endif()
+  math(EXPR passes "${passes} + 1")
+endforeach()
+message("${passes} passed, 0 failed")
