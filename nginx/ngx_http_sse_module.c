@@ -16,7 +16,8 @@
  * any event. Then
  *  - a buffer that is one whole range (it ends on an event boundary: the
  *    usual case when an upstream writes an event at a time) is passed on
- *    as it is: the same ngx_buf_t, no copy, no new buffer;
+ *    as it is: the same ngx_buf_t, no copy; when every buffer of a call is,
+ *    the call's own input chain goes on, and nothing is allocated;
  *  - otherwise each range becomes a buffer pointing into the upstream's
  *    buffer (zero copy), the last one with `shadow` set to the input
  *    buffer, which is marked consumed only once that range has been sent
