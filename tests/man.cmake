@@ -3,9 +3,9 @@
 # there) and is installed with the tool.
 if(TARGET ssecat)
   find_program(SIMDSSE_GROFF groff)
-  add_test(NAME ssecat_man COMMAND ${CMAKE_COMMAND} -DSSECAT=$<TARGET_FILE:ssecat>
-           -DMAN=${PROJECT_SOURCE_DIR}/tools/ssecat.1 -DGROFF=${SIMDSSE_GROFF}
-           -DBUILD=${PROJECT_BINARY_DIR} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/man
-           -P ${CMAKE_CURRENT_SOURCE_DIR}/cli/ssecat_man.cmake)
+  simdsse_script_test(ssecat_man ${CMAKE_CURRENT_SOURCE_DIR}/cli/ssecat_man.cmake
+                      -DSSECAT=$<TARGET_FILE:ssecat> -DMAN=${PROJECT_SOURCE_DIR}/tools/ssecat.1
+                      -DGROFF=${SIMDSSE_GROFF} -DBUILD=${PROJECT_BINARY_DIR}
+                      -DWORK=${CMAKE_CURRENT_BINARY_DIR}/man)
   set_tests_properties(ssecat_man PROPERTIES TIMEOUT 120)
 endif()

@@ -1,6 +1,6 @@
 # ssecat_man.cmake -- the options of `ssecat --help` and of the manual page
 # are the same set.
-#   cmake -DSSECAT=exe -DMAN=ssecat.1 -DGROFF=groff|"" -DBUILD=dir -DWORK=dir -P ssecat_man.cmake
+#   cmake [-DEMULATOR=cmd] -DSSECAT=exe -DMAN=ssecat.1 -DGROFF=groff|"" -DBUILD=dir -DWORK=dir -P ssecat_man.cmake
 #
 # --help: an option is what starts a line indented by two spaces ("  --json
 # ...", "  --max-line N, --max-data N ..."), up to the description. The page:
@@ -20,7 +20,8 @@ function(options_of text out)
   set(${out} "${names}" PARENT_SCOPE)
 endfunction()
 
-execute_process(COMMAND ${SSECAT} --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
+# EMULATOR: qemu-user in a cross build, valgrind in .ci/valgrind.sh, or nothing.
+execute_process(COMMAND ${EMULATOR} ${SSECAT} --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "ssecat --help exited with ${rc}")
 endif()
