@@ -514,7 +514,7 @@ sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, ui
     return len == 0 ? dispatch(p, offset, false, NULL) : line_cb(p, s, len, offset);
 }
 
-bool simdsse__pin(simdsse_parser *p) {
+bool simdsse__pin_now(simdsse_parser *p) {
     if (p->has_data && p->data.len && p->data.ptr != p->data_store.ptr) {
         if (!sse_store_set(&p->alloc, &p->data_store, p->data.ptr, p->data.len, p->max_data))
             return false;

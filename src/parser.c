@@ -292,7 +292,6 @@ SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
     }
 }
 
-sse_step simdsse__drive(simdsse_parser *p, sse_drive *d) { return drive(p, d, false); }
 sse_step simdsse__drive_pull(simdsse_parser *p, sse_drive *d) { return drive(p, d, true); }
 
 /* MARK: - feed, finish, parse */
@@ -319,8 +318,12 @@ simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t l
     sse_drive d = {data, len, 0, recs, BATCH, 0, 0, 0, 0};
     p->busy = true;
     p->first_error = 0;
-    sse_step st = simdsse__chunk_start(p, &d);
-    if (st == SSE_GO) st = simdsse__drive(p, &d);
+    /* The stream-start steps only while there is one to take (a BOM not
+     * yet decided, a CR at the last chunk's end); the driver inline: a
+     * gateway's reads are small, and each call's fixed cost counts. */
+    sse_step st = SSE_GO;
+    if (SSE_UNLIKELY(p->bom_seen < 3 || p->skip_lf)) st = simdsse__chunk_start(p, &d);
+    if (st == SSE_GO) st = drive(p, &d, false);
     p->busy = false;
     size_t pos = stopped_at(p, &d);
     if (consumed) *consumed = pos;
