@@ -54,6 +54,9 @@ struct simdsse_parser {
     bool has_data;       /* the data buffer is not the empty string */
     bool id_changed;     /* id_buf differs from last_id */
     bool line_pending;   /* `line` holds the start of an unfinished line */
+    uint8_t line_cut;    /* bytes of that line's start not in `line`: its
+                          * "data:" or "data: ", when it is the event's
+                          * first data line (see carry in parser.c) */
     bool skip_lf;        /* the previous chunk ended with CR */
     bool skip_line;      /* dropping the rest of an over-long line */
     bool skip_event;     /* dropping lines up to the next blank line */
@@ -118,6 +121,9 @@ sse_step simdsse__assemble_pull(simdsse_parser *p, const char *base, size_t len,
                                 size_t *done);
 /* Processes one whole line (terminator excluded) that lies in `line`. */
 sse_step simdsse__assemble_line(simdsse_parser *p, const char *line, size_t len, uint64_t offset);
+/* Processes the value (at stream offset `at`) of a "data" line that lies in
+ * `line` without its field name, colon and space (line_cut). */
+sse_step simdsse__assemble_data(simdsse_parser *p, const char *value, size_t len, uint64_t at);
 /* A limit error at stream offset `at`: drops the current event and reports
  * the error (to on_error, or the queue). */
 sse_step simdsse__fail(simdsse_parser *p, simdsse_status why, uint64_t at);
