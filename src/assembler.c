@@ -514,8 +514,30 @@ sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, ui
     return len == 0 ? dispatch(p, offset, false, NULL) : line_cb(p, s, len, offset);
 }
 
-bool simdsse__pin(simdsse_parser *p) {
+sse_step simdsse__assemble_data(simdsse_parser *p, const char *v, size_t vlen, uint64_t at) {
+    p->src_end = vlen ? v + vlen : v; /* (`line` may not exist yet: NULL + 0 is UB) */
+    /* What line() does with a "data" line, its field name matched already. */
+    if (SSE_UNLIKELY(p->skip_event)) return SSE_GO;
+    return sse_go_on(field_data(p, v, vlen, at));
+}
+
+/* Whether s lies in `line`'s buffer. */
+static bool in_line(const simdsse_parser *p, const char *s) {
+    return p->line.ptr && (uintptr_t)s - (uintptr_t)p->line.ptr < p->line.cap;
+}
+
+bool simdsse__pin_now(simdsse_parser *p) {
     if (p->has_data && p->data.len && p->data.ptr != p->data_store.ptr) {
+        if (!p->data_store.ptr && !p->line_pending && p->line.cap <= p->max_data &&
+            !in_line(p, p->data.ptr) && !(p->type.len && in_line(p, p->type.ptr))) {
+            /* No line is carried, and the data store lent its buffer to
+             * `line` (carry): it takes it back rather than a second one. */
+            p->data_store.ptr = p->line.ptr;
+            p->data_store.cap = p->line.cap;
+            p->line.ptr = NULL;
+            p->line.cap = 0;
+            p->line.len = 0;
+        }
         if (!sse_store_set(&p->alloc, &p->data_store, p->data.ptr, p->data.len, p->max_data))
             return false;
         p->data.ptr = p->data_store.ptr;

@@ -144,6 +144,18 @@ size_t simdsse_parser_memory(const simdsse_parser *p) {
 
 /* MARK: - The chunk driver */
 
+/* How many bytes of an unfinished line's start s[0, n) carry leaves out of
+ * `line`: "data:" and the space after it, when the line is the event's
+ * first data line (nothing before it can change that) and is long enough
+ * to say whether that space is there. Its value alone is carried, and
+ * becomes the data buffer by a swap of buffers, not a copy (carried_line):
+ * the bytes of the commonest cut line are copied once. */
+static size_t data_cut(const simdsse_parser *p, const char *s, size_t n) {
+    if (n < 6 || n > p->max_line || p->has_data || p->skip_event) return 0;
+    if (memcmp(s, "data:", 5) != 0) return 0;
+    return 5 + (s[5] == ' ');
+}
+
 /* Appends n bytes of an unfinished line, starting one at stream offset `at`
  * if none is pending. Enforces max_line_length as the bytes arrive, so a
  * line with no end never holds more than the limit. */
@@ -152,11 +164,25 @@ static sse_step carry(simdsse_parser *p, const char *s, size_t n, uint64_t at) {
     if (!p->line_pending) {
         /* Spans may borrow `line`: copy them out before it is overwritten. */
         if (!simdsse__pin(p)) goto no_memory;
+        if (!p->line.ptr && p->data_store.ptr && !(p->has_data && p->data.len) &&
+            p->data_store.cap <= p->max_line) {
+            /* No event data is kept in the data store: its buffer carries
+             * the line (and comes back by carried_line's swap), so that a
+             * stream of cut lines keeps one buffer for both, not two. */
+            p->line.ptr = p->data_store.ptr;
+            p->line.cap = p->data_store.cap;
+            p->data_store.ptr = NULL;
+            p->data_store.cap = 0;
+        }
         p->line.len = 0;
         p->line_offset = at;
         p->line_pending = true;
+        size_t cut = data_cut(p, s, n); /* (n <= max_line when cut > 0) */
+        p->line_cut = (uint8_t)cut;
+        s += cut;
+        n -= cut;
     }
-    if (n > p->max_line - p->line.len) {
+    if (n > p->max_line - p->line_cut - p->line.len) {
         p->line_pending = false;
         p->line.len = 0;
         p->skip_line = true;
@@ -208,22 +234,46 @@ sse_step simdsse__chunk_start(simdsse_parser *p, sse_drive *d) {
     return st;
 }
 
-/* Finishes the line a chunk boundary cut, from d->pos on. */
+/* Finishes the line a chunk boundary cut: its rest is the window's first
+ * record, recs[0] = [0, end) from d->pos (the scan that found it goes on to
+ * the lines after it, so its bytes are scanned once). */
 static sse_step carried_line(simdsse_parser *p, sse_drive *d) {
-    const char *buf = d->buf;
-    size_t len = d->len, pos = d->pos;
-    size_t end = pos + p->kernel->find_eol(buf + pos, len - pos);
-    sse_step st = carry(p, buf + pos, end - pos, p->offset + pos);
-    d->pos = end;
-    if (st != SSE_GO || end == len) return st;
-    d->pos++;
-    after_line_end(p, buf, len, &d->pos);
+    size_t end = d->recs[0].end;
+    sse_step st = carry(p, d->buf + d->pos, end, p->offset + d->pos);
+    if (st != SSE_GO) {
+        /* Stopped in the line: it resumes at its end, rescanned from there. */
+        d->window = 0;
+        d->pos += end;
+        return st;
+    }
+    d->i = 1;
     if (p->skip_line) {
         p->skip_line = false;
         return SSE_GO;
     }
     p->line_pending = false;
-    st = simdsse__assemble_line(p, p->line.ptr, p->line.len, p->line_offset);
+    if (!p->line_cut)
+        st = simdsse__assemble_line(p, p->line.ptr, p->line.len, p->line_offset);
+    else
+        st = simdsse__assemble_data(p, p->line.ptr, p->line.len, p->line_offset + p->line_cut);
+    if (p->has_data && p->data.len && p->data.ptr != p->data_store.ptr &&
+        p->line.cap <= p->max_data && p->data_store.cap <= p->max_line) {
+        /* The event's data is this line's value, borrowed from `line`
+         * (anything borrowed from a chunk was pinned before the line was
+         * carried): the two buffers trade places instead of copying it
+         * into the store. Each stays within the limit it is grown against.
+         * A value whose "data:" the cut could not strip (carried before
+         * it was whole) moves to the buffer's start first. */
+        if (p->data.ptr != p->line.ptr) memmove(p->line.ptr, p->data.ptr, p->data.len);
+        sse_store store = p->data_store;
+        p->data_store.ptr = p->line.ptr;
+        p->data_store.cap = p->line.cap;
+        p->data.ptr = p->data_store.ptr;
+        p->line.ptr = store.ptr;
+        p->line.cap = store.cap;
+        p->line.len = 0;
+        p->stored = true;
+    }
     /* Spans borrowed from `line` move to the stores, stop or not: from here
      * on the assembler reads the chunk (see src_end). */
     if (st >= 0 && !simdsse__pin(p)) {
@@ -271,14 +321,10 @@ SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
             }
         }
         if (d->pos >= len) return SSE_GO;
-        if (SSE_UNLIKELY(p->line_pending || p->skip_line)) {
-            /* (Pull: the line is assembled with an empty queue, so that
-             * nothing in it has to wait for an item: see SSE_BEFORE.) */
-            if (pull && sse_queue_busy(p)) return SSE_STOP;
-            st = carried_line(p, d);
-            if (st) return st;
-            continue;
-        }
+        /* (Pull: a carried line is assembled with an empty queue, so that
+         * nothing in it has to wait for an item: see SSE_BEFORE.) */
+        if (pull && SSE_UNLIKELY(p->line_pending || p->skip_line) && sse_queue_busy(p))
+            return SSE_STOP;
         size_t window = len - d->pos < SSE_SCAN_MAX ? len - d->pos : SSE_SCAN_MAX;
         /* Streams of short lines (under 32 bytes on average, so about
          * three line ends a block) take the kernel's variant that walks
@@ -289,10 +335,15 @@ SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
         p->short_lines = d->n * 32 > d->next;
         d->i = 0;
         d->window = window;
+        /* No line end in the window: all of it goes on the carried line
+         * (the loop's unfinished-line step). */
+        if (SSE_UNLIKELY(p->line_pending || p->skip_line) && d->n) {
+            st = carried_line(p, d);
+            if (st) return st;
+        }
     }
 }
 
-sse_step simdsse__drive(simdsse_parser *p, sse_drive *d) { return drive(p, d, false); }
 sse_step simdsse__drive_pull(simdsse_parser *p, sse_drive *d) { return drive(p, d, true); }
 
 /* MARK: - feed, finish, parse */
@@ -319,8 +370,12 @@ simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t l
     sse_drive d = {data, len, 0, recs, BATCH, 0, 0, 0, 0};
     p->busy = true;
     p->first_error = 0;
-    sse_step st = simdsse__chunk_start(p, &d);
-    if (st == SSE_GO) st = simdsse__drive(p, &d);
+    /* The stream-start steps only while there is one to take (a BOM not
+     * yet decided, a CR at the last chunk's end); the driver inline: a
+     * gateway's reads are small, and each call's fixed cost counts. */
+    sse_step st = SSE_GO;
+    if (SSE_UNLIKELY(p->bom_seen < 3 || p->skip_lf)) st = simdsse__chunk_start(p, &d);
+    if (st == SSE_GO) st = drive(p, &d, false);
     p->busy = false;
     size_t pos = stopped_at(p, &d);
     if (consumed) *consumed = pos;

@@ -54,6 +54,9 @@ struct simdsse_parser {
     bool has_data;       /* the data buffer is not the empty string */
     bool id_changed;     /* id_buf differs from last_id */
     bool line_pending;   /* `line` holds the start of an unfinished line */
+    uint8_t line_cut;    /* bytes of that line's start not in `line`: its
+                          * "data:" or "data: ", when it is the event's
+                          * first data line (see carry in parser.c) */
     bool skip_lf;        /* the previous chunk ended with CR */
     bool skip_line;      /* dropping the rest of an over-long line */
     bool skip_event;     /* dropping lines up to the next blank line */
@@ -104,8 +107,8 @@ typedef struct sse_drive {
  * CR that ended the previous chunk. */
 sse_step simdsse__chunk_start(simdsse_parser *p, sse_drive *d);
 /* Runs the chunk from where d says until it is used up (SSE_GO), or a line
- * stops it (SSE_STOP, SSE_BEFORE), or memory runs out. */
-sse_step simdsse__drive(simdsse_parser *p, sse_drive *d);
+ * stops it (SSE_STOP, SSE_BEFORE), or memory runs out: the pull API's
+ * driver (feed runs the same one, inline). */
 sse_step simdsse__drive_pull(simdsse_parser *p, sse_drive *d);
 
 /* Processes recs[0..n) of the chunk base[0, len) (stream offset
@@ -118,11 +121,21 @@ sse_step simdsse__assemble_pull(simdsse_parser *p, const char *base, size_t len,
                                 size_t *done);
 /* Processes one whole line (terminator excluded) that lies in `line`. */
 sse_step simdsse__assemble_line(simdsse_parser *p, const char *line, size_t len, uint64_t offset);
+/* Processes the value (at stream offset `at`) of a "data" line that lies in
+ * `line` without its field name, colon and space (line_cut). */
+sse_step simdsse__assemble_data(simdsse_parser *p, const char *value, size_t len, uint64_t at);
 /* A limit error at stream offset `at`: drops the current event and reports
  * the error (to on_error, or the queue). */
 sse_step simdsse__fail(simdsse_parser *p, simdsse_status why, uint64_t at);
 /* Copies borrowed spans into the parser's stores, before their memory goes. */
-bool simdsse__pin(simdsse_parser *p);
+bool simdsse__pin_now(simdsse_parser *p);
+/* The same, the nothing-to-pin case (most chunk ends) without a call. */
+SSE_INLINE bool simdsse__pin(simdsse_parser *p) {
+    if (SSE_LIKELY(!(p->has_data && p->data.len && p->data.ptr != p->data_store.ptr) &&
+                   !(p->type.len && p->type.ptr != p->type_store.ptr)))
+        return true;
+    return simdsse__pin_now(p);
+}
 
 /* MARK: - The pull API's block (pull.c)
  *
@@ -188,7 +201,9 @@ void simdsse__pull_free(simdsse_parser *p);
 void simdsse__pull_clear(simdsse_parser *p);
 /* Heap bytes of the pull block (0 before the first push). */
 size_t simdsse__pull_memory(const simdsse_parser *p);
-/* Whether a pushed chunk is not used up. */
-bool simdsse__pull_pending(const simdsse_parser *p);
+/* Whether a pushed chunk is not used up. (Inline: feed asks every call.) */
+SSE_INLINE bool simdsse__pull_pending(const simdsse_parser *p) {
+    return p->pull && p->pull->pending;
+}
 
 #endif /* SIMDSSE_PARSER_H */

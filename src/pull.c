@@ -31,8 +31,6 @@ void simdsse__pull_clear(simdsse_parser *p) {
 
 size_t simdsse__pull_memory(const simdsse_parser *p) { return p->pull ? PULL_ALLOC : 0; }
 
-bool simdsse__pull_pending(const simdsse_parser *p) { return p->pull && p->pull->pending; }
-
 simdsse_status simdsse_parser_push(simdsse_parser *p, const void *data, size_t len) {
     if (!p || (!data && len)) return SIMDSSE_ERR_INVALID_ARGUMENT;
     if (p->busy) return SIMDSSE_ERR_IN_CALLBACK;
