@@ -909,7 +909,9 @@ static char *readme_conf(void) {
         {"http {\n", "http {\n@TEMP_PATHS@"},
     };
     hbuf conf = {0};
-    hbuf_str(&conf, "@USER@\npid @PREFIX@/nginx.pid;\nerror_log @PREFIX@/error.log info;\n");
+    /* In the foreground, as every other case runs it: a daemon would outlive
+     * the test (the harness stops the process it started). */
+    hbuf_str(&conf, "@USER@\ndaemon off;\npid @PREFIX@/nginx.pid;\nerror_log @PREFIX@/error.log info;\n");
     for (const char *p = from + 9; *p;) {
         size_t k;
         for (k = 0; k < sizeof pairs / sizeof pairs[0]; k++)
