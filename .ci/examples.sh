@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # .ci/examples.sh -- the examples with every optional dependency present:
-# libmicrohttpd (mhd_server) and headless Chromium with python3 (the hub's
-# browser test), built with -Werror, then again under ASan + UBSan (the hub
-# with 1,000 subscribers, leaks included). Runs `ctest -L examples` in each:
-# every example's output, the hub's load and browser tests, the guide's
-# code blocks. Installs what it needs (Debian, as root); a few minutes.
+# libmicrohttpd (mhd_server), libcurl and libuv (client_libuv) and headless
+# Chromium with python3 (the hub's browser test), built with -Werror, then
+# again under ASan + UBSan (the hub with 1,000 subscribers, leaks included).
+# Runs `ctest -L examples` in each: every example's output, the hub's load
+# and browser tests, the guide's code blocks; then client_libuv's test once
+# more with the example under valgrind memcheck (the suite's valgrind stage
+# runs before libuv is installed). Installs what it needs (Debian, as root);
+# a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
 apt-get install -y -qq --no-install-recommends \
-  libmicrohttpd-dev chromium python3 pkg-config >/dev/null
+  libmicrohttpd-dev libcurl4-openssl-dev libuv1-dev chromium python3 pkg-config valgrind \
+  >/dev/null
 
 for variant in release asan; do
   build=build-examples-$variant
@@ -27,3 +31,9 @@ for variant in release asan; do
     exit 1
   fi
 done
+
+# The client in a libuv loop, the example itself under memcheck.
+SIMDSSE_TEST_WRAPPER="valgrind --tool=memcheck --error-exitcode=99 --leak-check=full \
+--errors-for-leak-kinds=definite,indirect --quiet" \
+  ctest --test-dir build-examples-release -R '^example_client_libuv$' --output-on-failure \
+  --timeout 300 --no-tests=error

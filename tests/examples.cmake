@@ -11,14 +11,21 @@ find_program(SIMDSSE_BASH bash)
 find_program(SIMDSSE_TIMEOUT timeout)
 find_package(Python3 COMPONENTS Interpreter QUIET)
 
-# Every C block of docs/guide.md compiles and links against the library.
+# Every C block of docs/guide.md compiles and links against the library;
+# the client's blocks against the client library and libcurl too, when the
+# client is built (guide.cmake says it skips them when not).
 if(SIMDSSE_SANITIZE)
   set(_guide_flags "-fsanitize=address,undefined")
 endif()
+set(_guide_client)
+if(TARGET simdsse_client)
+  find_package(CURL QUIET) # its imported target is local to src/client
+  set(_guide_client "$<TARGET_FILE:simdsse_client>|$<TARGET_LINKER_FILE:CURL::libcurl>")
+endif()
 add_test(NAME example_guide COMMAND ${CMAKE_COMMAND} -DDOC=${PROJECT_SOURCE_DIR}/docs/guide.md
               -DCC=${CMAKE_C_COMPILER} -DINCLUDE=${PROJECT_SOURCE_DIR}/include
-              -DLIB=$<TARGET_FILE:simdsse> "-DFLAGS=${_guide_flags}" -DWORK=${_work}/guide
-              -P ${_ex}/guide.cmake)
+              -DLIB=$<TARGET_FILE:simdsse> "-DFLAGS=${_guide_flags}"
+              "-DCLIENT_LIBS=${_guide_client}" -DWORK=${_work}/guide -P ${_ex}/guide.cmake)
 set_tests_properties(example_guide PROPERTIES LABELS examples TIMEOUT 300)
 
 if(NOT TARGET simdsse_examples) # SIMDSSE_BUILD_EXAMPLES=OFF

@@ -33,6 +33,26 @@ if(TARGET llm_stream AND TARGET client_poll AND TARGET sse_client)
            --sse-client $<TARGET_FILE:sse_client>)
   set_tests_properties(client_examples PROPERTIES TIMEOUT 120)
 endif()
+# client_libuv (the client in a libuv loop) is an example: it has the
+# examples' label and name, so .ci/examples.sh runs it (and builds what it
+# needs with simdsse_examples). In an emulator's run (valgrind, qemu-user)
+# the example runs under it too, not only the test program.
+if(TARGET client_libuv)
+  add_dependencies(simdsse_examples test_client_tools sse_test_server)
+  add_test(NAME example_client_libuv COMMAND test_client_tools $<TARGET_FILE:sse_test_server>
+           ${SIMDSSE_CLIENT_WORK} --libuv $<TARGET_FILE:client_libuv>)
+  set_tests_properties(example_client_libuv PROPERTIES LABELS examples TIMEOUT 120)
+  if(CMAKE_CROSSCOMPILING_EMULATOR)
+    list(JOIN CMAKE_CROSSCOMPILING_EMULATOR " " _wrapper)
+    set_tests_properties(example_client_libuv PROPERTIES
+                         ENVIRONMENT "SIMDSSE_TEST_WRAPPER=${_wrapper}")
+  endif()
+else()
+  add_test(NAME example_client_libuv COMMAND ${CMAKE_COMMAND} -E echo
+           "SKIP: client_libuv is not built (libuv not found: Debian libuv1-dev, and pkg-config)")
+  set_tests_properties(example_client_libuv PROPERTIES LABELS examples
+                       SKIP_REGULAR_EXPRESSION "SKIP:")
+endif()
 if(TARGET ssecat)
   add_test(NAME client_ssecat COMMAND test_client_tools $<TARGET_FILE:sse_test_server>
            ${SIMDSSE_CLIENT_WORK} --ssecat $<TARGET_FILE:ssecat>)

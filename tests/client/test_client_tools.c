@@ -1,11 +1,12 @@
 /*
  * test_client_tools.c -- the programs built on the client, run as a user
  * runs them against the scripted test server: `ssecat URL` and the
- * examples llm_stream, client_poll and sse_client.
+ * examples llm_stream, client_poll, sse_client and client_libuv.
  * SPDX-License-Identifier: MIT
  *
  *     test_client_tools SSE_TEST_SERVER WORKDIR [--ssecat PATH]
  *                       [--llm PATH] [--poll PATH] [--sse-client PATH]
+ *                       [--libuv PATH]
  *
  * Runs the cases of each program given. Every program is killed if it runs
  * past its deadline (which fails the case). With $SIMDSSE_TEST_WRAPPER set
@@ -15,7 +16,7 @@
 
 #include "check.h"
 
-static const char *ssecat_bin, *llm_bin, *poll_bin, *sse_client_bin;
+static const char *ssecat_bin, *llm_bin, *poll_bin, *sse_client_bin, *libuv_bin;
 
 static const char stream_head[] = "status 200\nheader Content-Type: text/event-stream\n";
 
@@ -303,10 +304,109 @@ static void test_sse_client(void) {
     program_free(&p);
 }
 
+/* The lines of out that start with "N: ", in order, without that prefix
+ * (the events of stream N as client_libuv prints them). Free it. */
+static char *stream_lines(const char *out, int n) {
+    char prefix[16];
+    snprintf(prefix, sizeof prefix, "%d: ", n);
+    size_t plen = strlen(prefix);
+    char *lines = calloc(1, strlen(out) + 1);
+    for (const char *p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+        size_t len = strcspn(p, "\n");
+        if (strncmp(p, prefix, plen) == 0) {
+            strncat(lines, p + plen, len - plen);
+            strcat(lines, "\n");
+        }
+    }
+    return lines;
+}
+
+/* The Last-Event-ID of every request for `path`, in order ("-" for none),
+ * as "-,5,10". Free it. */
+static char *ids_sent(const server *srv, const char *path) {
+    char want[160];
+    snprintf(want, sizeof want, "GET %s HTTP/1.1", path);
+    char *ids = calloc(1, 4096);
+    char *r;
+    for (int i = 1; (r = server_request(srv, i)); i++) {
+        if (has_line(r, want)) {
+            const char *id = header_of(r, "Last-Event-ID");
+            if (*ids) strcat(ids, ",");
+            strncat(ids, id ? id : "-", 64);
+        }
+        free(r);
+    }
+    return ids;
+}
+
+/* client_libuv: two streams on one libuv loop, each dropped twice by the
+ * server in the middle of an event (a close, then a TCP reset), resumed
+ * with Last-Event-ID each time, until a 204 ends it; then --max-events on
+ * a stream that never ends, and usage errors. */
+static void test_client_libuv(void) {
+    server srv;
+    server_start(&srv, "libuv", "[*]\nfeed 12 5\n");
+    char a[160], b[160];
+    snprintf(a, sizeof a, "%s/a", srv.url);
+    snprintf(b, sizeof b, "%s/b", srv.url);
+    program p;
+    const char *argv[] = {libuv_bin, a, b, NULL};
+    run(&p, argv, 10000);
+    server_stop(&srv);
+    CHECK(p.status == 0, "exit %d: %s", p.status, p.err_buf);
+    /* Every event once, in order; a multi-line one on one line. */
+    char want[512] = "";
+    for (int k = 1; k <= 12; k++) {
+        char line[48];
+        snprintf(line, sizeof line, k % 5 == 0 ? "event %d\\nline 2\n" : "event %d\n", k);
+        strcat(want, line);
+    }
+    size_t lines = 0;
+    for (const char *q = p.out_buf; (q = strchr(q, '\n')); q++) lines++;
+    CHECK(lines == 24, "24 lines, one per event: %zu\n%s", lines, p.out_buf);
+    for (int s = 1; s <= 2; s++) {
+        char *got = stream_lines(p.out_buf, s);
+        CHECK(strcmp(got, want) == 0, "stream %d: events 1..12 once each, in order:\n%s", s, got);
+        free(got);
+        char *ids = ids_sent(&srv, s == 1 ? "/a" : "/b");
+        CHECK(strcmp(ids, "-,5,10,12") == 0, "stream %d: Last-Event-ID per request: %s", s, ids);
+        free(ids);
+        char closed[64];
+        snprintf(closed, sizeof closed, "%d: HTTP 204 No Content", s);
+        CHECK(strstr(p.err_buf, closed) != NULL, "stream %d: closed by the 204:\n%s", s,
+              p.err_buf);
+    }
+    CHECK(strstr(p.err_buf, "reset by peer") != NULL, "a reset was among the drops:\n%s",
+          p.err_buf);
+    program_free(&p);
+
+    /* --max-events: the stream would go on for ever. */
+    char script[512];
+    snprintf(script, sizeof script,
+             "[*]\n%ssend id: 1\\ndata: a\\n\\nid: 2\\ndata\\n\\nid: 3\\ndata: c\\n\\n\nhang\n",
+             stream_head);
+    server_start(&srv, "libuv-max", script);
+    const char *max[] = {libuv_bin, "--max-events", "2", srv.url, NULL};
+    run(&p, max, 5000);
+    server_stop(&srv);
+    CHECK(p.status == 0, "--max-events: exit %d: %s", p.status, p.err_buf);
+    CHECK(strcmp(p.out_buf, "1: a\n1: \n") == 0, "--max-events 2 (an empty data):\n%s",
+          p.out_buf);
+    program_free(&p);
+
+    const char *usage[][4] = {{libuv_bin, NULL}, {libuv_bin, "--max-events", "1", NULL},
+                              {libuv_bin, "ftp://127.0.0.1/", NULL}};
+    for (size_t i = 0; i < 3; i++) {
+        run(&p, usage[i], 5000);
+        CHECK(p.status == 2 && p.err_len > 0, "usage %zu: exit %d: %s", i, p.status, p.err_buf);
+        program_free(&p);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) {
         fprintf(stderr, "usage: test_client_tools SSE_TEST_SERVER WORKDIR [--ssecat PATH] "
-                        "[--llm PATH] [--poll PATH] [--sse-client PATH]\n");
+                        "[--llm PATH] [--poll PATH] [--sse-client PATH] [--libuv PATH]\n");
         return 2;
     }
     harness_server_bin = argv[1];
@@ -316,6 +416,7 @@ int main(int argc, char **argv) {
         if (strcmp(argv[i], "--llm") == 0) llm_bin = argv[i + 1];
         if (strcmp(argv[i], "--poll") == 0) poll_bin = argv[i + 1];
         if (strcmp(argv[i], "--sse-client") == 0) sse_client_bin = argv[i + 1];
+        if (strcmp(argv[i], "--libuv") == 0) libuv_bin = argv[i + 1];
     }
     signal(SIGPIPE, SIG_IGN);
     if (ssecat_bin) {
@@ -327,5 +428,6 @@ int main(int argc, char **argv) {
     if (llm_bin) test_llm_stream();
     if (poll_bin) test_client_poll();
     if (sse_client_bin) test_sse_client();
+    if (libuv_bin) test_client_libuv();
     return check_done();
 }

@@ -1,14 +1,19 @@
 # guide.cmake -- every ```c block of a Markdown file compiles and links.
 #
 #   cmake -DDOC=docs/guide.md -DCC=compiler -DINCLUDE=dir -DLIB=libsimdsse.a
-#         [-DFLAGS=a|b] -DWORK=dir -P guide.cmake
+#         [-DFLAGS=a|b] [-DCLIENT_LIBS=libsimdsse_client.a|libcurl.so]
+#         -DWORK=dir -P guide.cmake
 #
 # Each block is a translation unit of its own, compiled with -Wall -Wextra
 # -Werror (unused functions allowed: a block may only define what a reader
 # calls), then linked against the static library -- with a stub main() when
 # it has none -- so every name it uses must exist. FLAGS (separated by "|")
-# are added to both steps (the sanitizer flags of a sanitizer build).
+# are added to both steps (the sanitizer flags of a sanitizer build). A block
+# that includes simdsse_client.h is linked against CLIENT_LIBS too (the
+# client library and libcurl); without them (no libcurl) it is skipped, and
+# the output says so.
 string(REPLACE "|" ";" FLAGS "${FLAGS}")
+string(REPLACE "|" ";" CLIENT_LIBS "${CLIENT_LIBS}")
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 # The file as a list of lines. ";" separates list items and brackets
@@ -21,6 +26,7 @@ string(REPLACE "\n" ";" _lines "${_text}")
 file(WRITE ${WORK}/stub_main.c "int main(void) { return 0; }\n")
 
 set(_n 0)
+set(_skipped 0)
 set(_lineno 0)
 set(_in 0)
 set(_failed)
@@ -34,6 +40,16 @@ foreach(_line IN LISTS _lines)
       string(REPLACE "@LB@" "[" _code "${_code}")
       string(REPLACE "@RB@" "]" _code "${_code}")
       file(WRITE ${_src} "${_code}")
+      set(_libs)
+      if(_code MATCHES "#include <simdsse_client.h>")
+        if(NOT CLIENT_LIBS)
+          message(STATUS "block ${_n} (line ${_start}) skipped: it needs the client library, "
+                         "which is not built (libcurl not found)")
+          math(EXPR _skipped "${_skipped} + 1")
+          continue()
+        endif()
+        set(_libs ${CLIENT_LIBS})
+      endif()
       set(_cmd ${CC} -std=c11 -Wall -Wextra -Werror -Wno-unused-function ${FLAGS} -I${INCLUDE})
       execute_process(COMMAND ${_cmd} -c ${_src} -o ${WORK}/block${_n}.o
                       RESULT_VARIABLE _rc ERROR_VARIABLE _err)
@@ -42,7 +58,7 @@ foreach(_line IN LISTS _lines)
         list(APPEND _objs ${WORK}/stub_main.c)
       endif()
       if(NOT _rc)
-        execute_process(COMMAND ${CC} ${FLAGS} ${_objs} ${LIB} -o ${WORK}/block${_n}
+        execute_process(COMMAND ${CC} ${FLAGS} ${_objs} ${_libs} ${LIB} -o ${WORK}/block${_n}
                         RESULT_VARIABLE _rc ERROR_VARIABLE _err)
       endif()
       if(_rc)
@@ -65,4 +81,5 @@ endif()
 if(_failed)
   message(FATAL_ERROR "${DOC}: ${_failed}")
 endif()
-message(STATUS "${DOC}: ${_n} C block(s) compile and link")
+math(EXPR _built "${_n} - ${_skipped}")
+message(STATUS "${DOC}: ${_built} C block(s) compile and link, ${_skipped} skipped")
