@@ -12,6 +12,8 @@
  *                                        calls it on values
  *   bench_cost parse KERNEL CORPUS READ  one parser fed the corpus in reads:
  *                                        whole, event (one piece each), or N bytes
+ *   bench_cost parse-pull KERNEL CORPUS READ  the same through the pull API
+ *                                        (push, then SIMDSSE_PARSER_FOREACH)
  *   bench_cost validate CORPUS READ      the validator, fed the same way
  *
  * Only cost_measured() does the work; run it under
@@ -88,13 +90,15 @@ __attribute__((noinline)) static int cost_measured(job *j) {
         floor_fn f = floor_for(j->kernel);
         if (!f || simdsse_kernel_supported(j->kernel) != SIMDSSE_OK) return -1;
         j->found = f(j->buf, j->len / 64 * 64, ring);
-    } else if (strcmp(j->what, "parse") == 0) {
-        simdsse_parser *p = stream_open(j->kernel, count_event, j);
+    } else if (strcmp(j->what, "parse") == 0 || strcmp(j->what, "parse-pull") == 0) {
+        int pull = j->what[5] != '\0';
+        simdsse_parser *p = stream_open(j->kernel, pull ? NULL : count_event, j);
         if (!p) return -1;
         int bad = 0;
         for (size_t at = 0, piece = 0, n; at < j->len; at += n) {
             n = next_read(j, at, &piece);
-            bad |= stream_feed(p, j->buf + at, n);
+            bad |= pull ? stream_pull(p, j->buf + at, n, &j->events)
+                        : stream_feed(p, j->buf + at, n);
         }
         stream_end(p);
         stream_close(p);
@@ -116,7 +120,7 @@ __attribute__((noinline)) static int cost_measured(job *j) {
 
 static int usage(void) {
     fputs("usage: bench_cost scan|scan-short|floor|find-eol KERNEL CORPUS\n"
-          "       bench_cost parse KERNEL CORPUS whole|event|BYTES\n"
+          "       bench_cost parse|parse-pull KERNEL CORPUS whole|event|BYTES\n"
           "       bench_cost validate CORPUS whole|event|BYTES\n",
           stderr);
     return 2;
@@ -128,7 +132,7 @@ int main(int argc, char **argv) {
     if (argc < 3) return usage();
     j.what = argv[1];
     int validate = strcmp(j.what, "validate") == 0;
-    int reads = validate || strcmp(j.what, "parse") == 0;
+    int reads = validate || strcmp(j.what, "parse") == 0 || strcmp(j.what, "parse-pull") == 0;
     if (argc != 4 + (reads && !validate)) return usage();
     if (!validate) j.kernel = argv[2];
     int shape = corpus_shape_from_name(argv[validate ? 2 : 3]);

@@ -1,7 +1,7 @@
 /*
  * stream.h -- every call the gateway and cost benchmarks make into the
- * parser and validator API, in one place: open a stream, feed it a read,
- * end it, ask its memory, close it.
+ * parser and validator API, in one place: open a stream, feed it a read
+ * (or push it and take its items), end it, ask its memory, close it.
  * SPDX-License-Identifier: MIT
  *
  * A change of the public API means porting this file only, not
@@ -31,6 +31,23 @@ static inline simdsse_parser *stream_open(const char *kernel, stream_event_fn on
 /* One read; 0 when it was all consumed without an error. */
 static inline int stream_feed(simdsse_parser *p, const char *buf, size_t len) {
     return simdsse_parser_feed(p, buf, len, NULL) == SIMDSSE_OK ? 0 : -1;
+}
+
+/* One read through the pull API: push it, take its items until the parser
+ * needs input (SIMDSSE_PARSER_FOREACH, as bench_parse's "-pull"); the
+ * events are counted in *events. 0 when it was all read without an error. */
+static inline int stream_pull(simdsse_parser *p, const char *buf, size_t len, uint64_t *events) {
+    if (simdsse_parser_push(p, buf, len) != SIMDSSE_OK) return -1;
+    const simdsse_item *it;
+    simdsse_status st;
+    int bad = 0;
+    uint64_t n = 0;
+    SIMDSSE_PARSER_FOREACH(p, it, st) {
+        if (it->kind == SIMDSSE_ITEM_EVENT) n++;
+        else if (it->kind == SIMDSSE_ITEM_ERROR) bad = 1;
+    }
+    *events += n;
+    return bad || st != SIMDSSE_NEED_INPUT ? -1 : 0;
 }
 
 /* The stream ended; the parser is ready for the next one. */
