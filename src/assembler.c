@@ -515,7 +515,11 @@ sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, ui
 }
 
 sse_step simdsse__assemble_data(simdsse_parser *p, const char *v, size_t vlen, uint64_t at) {
-    p->src_end = vlen ? v + vlen : v; /* (`line` may not exist yet: NULL + 0 is UB) */
+    /* A cut "data: " with nothing after it carried no byte, so `line` may
+     * not exist yet; its empty value must still be a real span (spans are
+     * never NULL: an event's data is "" then, not NULL). */
+    if (!v) v = "";
+    p->src_end = v + vlen;
     /* What line() does with a "data" line, its field name matched already. */
     if (SSE_UNLIKELY(p->skip_event)) return SSE_GO;
     return sse_go_on(field_data(p, v, vlen, at));

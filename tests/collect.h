@@ -10,6 +10,7 @@
 #define SIMDSSE_TEST_COLLECT_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,10 @@ typedef struct collected {
 } collected;
 
 static owned own(simdsse_span s) {
+    if (!s.ptr) { /* the header's promise: a span's ptr is never NULL, "" included */
+        fprintf(stderr, "collect.h: the parser reported a span whose ptr is NULL\n");
+        abort();
+    }
     owned o;
     o.len = s.len;
     o.ptr = malloc(s.len + 1);
