@@ -156,9 +156,10 @@ static inline bool has_nul(const char *s, size_t n) {
 
 /* Dispatch the event. Inlined into the line loop: a blank line ending an
  * event is half the lines of a typical stream. Pull: the event goes to
- * *tail, the queue's end as the batch loop keeps it. */
+ * *tail, the queue's end as the batch loop keeps it; `end` is its last
+ * slot's end. */
 SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull,
-                             simdsse_item **tail) {
+                             simdsse_item **tail, const simdsse_item *end) {
     /* 1. (see commit_id) */
     if (SSE_UNLIKELY(p->id_changed)) {
         /* Pull: the last event ID changes here, and queued items must show
@@ -218,7 +219,7 @@ SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull
             p->stored = false;
             return SSE_STOP;
         }
-        return SSE_GO;
+        return *tail == end ? SSE_STOP : SSE_GO; /* the queue is full */
     }
     if (p->on_event && (p->on_event(p->user, &local) | p->deferred)) return SSE_STOP;
     return SSE_GO;
@@ -440,6 +441,7 @@ SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
                              const bool pull) {
     p->src_end = base + blen;
     simdsse_item *tail = pull ? sse_queue_slot(p) : NULL;
+    const simdsse_item *end = pull ? sse_queue_end(p->pull) : NULL;
     for (size_t i = 0; i < n; i++) {
         const sse_line r = recs[i];
         const char *s = base + r.start;
@@ -448,7 +450,7 @@ SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
         sse_step st;
         if (len == 0) {
             /* "If the line is empty (a blank line): Dispatch the event." */
-            st = dispatch(p, at, pull, &tail);
+            st = dispatch(p, at, pull, &tail, end);
             if (SSE_UNLIKELY(st)) {
                 if (pull) p->queue.tail = tail;
                 *done = i + (st != SSE_BEFORE);
@@ -507,11 +509,11 @@ sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, ui
     if (p->pulling) {
         if (len) return sse_go_on(line_pull(p, s, len, offset, true));
         simdsse_item *tail = sse_queue_slot(p);
-        sse_step st = dispatch(p, offset, true, &tail);
+        sse_step st = dispatch(p, offset, true, &tail, sse_queue_end(p->pull));
         p->queue.tail = tail;
         return st;
     }
-    return len == 0 ? dispatch(p, offset, false, NULL) : line_cb(p, s, len, offset);
+    return len == 0 ? dispatch(p, offset, false, NULL, NULL) : line_cb(p, s, len, offset);
 }
 
 sse_step simdsse__assemble_data(simdsse_parser *p, const char *v, size_t vlen, uint64_t at) {

@@ -291,14 +291,11 @@ SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
         if (d->window) {
             if (d->i < d->n) {
                 size_t done, n = d->n - d->i;
-                /* Pull: at most one item a line, so no more lines than free
-                 * slots, and the assembler need not check for room. */
-                if (pull && n > sse_queue_room(p)) n = sse_queue_room(p);
+                /* (Pull: the line that fills the queue stops the assembler.) */
                 st = (pull ? simdsse__assemble_pull : simdsse__assemble)(
                     p, buf + d->pos, len - d->pos, p->offset + d->pos, d->recs + d->i, n, &done);
                 d->i += done;
                 if (st) return st;
-                if (pull && d->i < d->n) return SSE_STOP; /* the queue is full */
             }
             /* Every record of the window is assembled: step past them. */
             size_t window = d->window, next = d->next;

@@ -180,13 +180,19 @@ SSE_INLINE const simdsse_item *sse_queue_start(const sse_pull *s) { return &s->s
 SSE_INLINE simdsse_item *sse_slot_after(const simdsse_item *item) {
     return (simdsse_item *)(uintptr_t)&((const sse_slot *)(const void *)item)[1].item;
 }
+/* One past the last slot. */
+SSE_INLINE const simdsse_item *sse_queue_end(const sse_pull *s) {
+    return (const simdsse_item *)(const void *)(s->slots + SSE_PULL_ITEMS);
+}
 /* The slot was filled: SSE_STOP when the item's spans would not survive
- * more parsing (`lasting` false), else SSE_QUEUED. The queue cannot
- * overflow: each line makes one item at most, and the driver hands the
- * assembler no more lines than there are free slots (sse_queue_room). */
+ * more parsing (`lasting` false) or it was the last free slot, else
+ * SSE_QUEUED. The queue cannot overflow: each line makes one item at most,
+ * and the line that fills it stops the assembler. (Not the driver handing
+ * it no more lines than free slots: with one item every other line, the
+ * queue would then fill in a geometric series of short calls.) */
 SSE_INLINE sse_step sse_queued(simdsse_parser *p, bool lasting) {
     p->queue.tail = sse_slot_after(p->queue.tail);
-    return lasting ? SSE_QUEUED : SSE_STOP;
+    return lasting && p->queue.tail != sse_queue_end(p->pull) ? SSE_QUEUED : SSE_STOP;
 }
 /* Free slots. */
 SSE_INLINE size_t sse_queue_room(const simdsse_parser *p) {
