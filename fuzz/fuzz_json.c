@@ -1,13 +1,15 @@
 /*
  * fuzz_json.c -- simdsse_format_json_string and simdsse_format_json always emit
  * valid JSON, in valid UTF-8, whose strings decode to what a browser's
- * EventSource would show for the same bytes.
+ * EventSource would show for the same bytes; simdsse_utf8_repair emits
+ * valid UTF-8 that decodes to the same.
  * SPDX-License-Identifier: MIT
  *
  * Input: h[0] chooses the call (bit 0: format_json, else format_json_string)
  * and how much too small the short buffer is (h[0] >> 1). For an event,
  * type, data and id are each a length byte and that many bytes; for a
- * string, the rest of the input is the text.
+ * string, the rest of the input is the text, also given to
+ * simdsse_utf8_repair.
  *
  * The output is checked by a strict JSON reader written here: structure
  * exactly as documented ({"event":..,"data":..,"id":..}), escapes exactly
@@ -204,6 +206,10 @@ static simdsse_status r_string(const void *arg, char *out, size_t cap, size_t *l
     const simdsse_span *s = arg;
     return simdsse_format_json_string(s->ptr, s->len, out, cap, len);
 }
+static simdsse_status r_repair(const void *arg, char *out, size_t cap, size_t *len) {
+    const simdsse_span *s = arg;
+    return simdsse_utf8_repair(s->ptr, s->len, out, cap, len);
+}
 static simdsse_status r_event(const void *arg, char *out, size_t cap, size_t *len) {
     return simdsse_format_json(arg, out, cap, len);
 }
@@ -222,8 +228,7 @@ static size_t rendered(render_fn f, const void *arg, char *out, size_t cap) {
  * short and the long buffer. */
 static char *render(render_fn f, const void *arg, size_t short_by, size_t *len) {
     size_t n = rendered(f, arg, NULL, 0);
-    FZ_ASSERT(n >= 2, "a rendering is at least a pair of quotes");
-    char *exact = malloc(n);
+    char *exact = malloc(n + 1); /* (+1: malloc(0) may be NULL) */
     FZ_ASSERT(exact, "harness out of memory");
     FZ_ASSERT(rendered(f, arg, exact, n) == n, "size changed between calls");
     /* Short: exactly cap bytes, those of the full rendering. */
@@ -260,6 +265,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         ev.id = fz_guarded(&guards[2], fz_bytes(&in, in.len));
         ev.offset = size;
         char *out = render(r_event, &ev, short_by, &n);
+        FZ_ASSERT(n >= 2, "a rendering is at least a pair of quotes");
         rd r = {(const uint8_t *)out, n, 0};
         const char *keys[3] = {"{\"event\":", ",\"data\":", ",\"id\":"};
         const simdsse_span *vals[3] = {&ev.type, &ev.data, &ev.id};
@@ -276,10 +282,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         static guard_buf guard;
         simdsse_span text = fz_guarded(&guard, fz_bytes(&in, in.len));
         char *out = render(r_string, &text, short_by, &n);
+        FZ_ASSERT(n >= 2, "a rendering is at least a pair of quotes");
         rd r = {(const uint8_t *)out, n, 0};
         read_string(&r, &got);
         FZ_ASSERT(r.i == n, "%zu bytes after the string", n - r.i);
         same_text(&got, (const uint8_t *)text.ptr, text.len, "string");
+        free(out);
+        /* The repair: strict UTF-8 (read_utf8), the same code points. */
+        out = render(r_repair, &text, short_by, &n);
+        rd u = {(const uint8_t *)out, n, 0};
+        got.len = 0;
+        while (u.i < u.n) {
+            if (u.s[u.i] < 0x80)
+                cp_put(&got, u.s[u.i++]);
+            else
+                cp_put(&got, read_utf8(&u));
+        }
+        same_text(&got, (const uint8_t *)text.ptr, text.len, "repair");
         free(out);
     }
     free(got.p);

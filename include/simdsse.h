@@ -646,6 +646,23 @@ SIMDSSE_API simdsse_status simdsse_format_json(const simdsse_event *event, char 
 SIMDSSE_API simdsse_status simdsse_format_json_string(const char *text, size_t text_len,
                                                       char *out, size_t cap, size_t *len);
 
+/* MARK: - UTF-8 */
+
+/**
+ * text[0, text_len) decoded as a browser decodes the stream (UTF-8, each
+ * invalid sequence becoming U+FFFD per the WHATWG Encoding standard) and
+ * encoded as UTF-8 again, into out[0, cap); its length in *len. No NUL is
+ * appended. Valid UTF-8 comes out byte for byte; the output is at most
+ * 3 * text_len bytes. The parser hands out raw bytes (spans of the stream):
+ * this is the text a page's EventSource would see for them, e.g. for a
+ * Last-Event-ID header or a binding's strings. Returns as
+ * simdsse_format_json: SIMDSSE_OK; SIMDSSE_ERR_BUFFER_TOO_SMALL with the
+ * exact size needed in *len; SIMDSSE_ERR_INVALID_ARGUMENT (NULL len, NULL
+ * out with a cap, NULL text with a length).
+ */
+SIMDSSE_API simdsse_status simdsse_utf8_repair(const char *text, size_t text_len, char *out,
+                                               size_t cap, size_t *len);
+
 /* MARK: - Writer */
 
 /**

@@ -3,11 +3,9 @@
  * the stream.
  * SPDX-License-Identifier: MIT
  *
- * EventSource decodes the stream with "UTF-8 decode", so what a page sees
- * is the WHATWG Encoding standard's UTF-8 decoder's output: each invalid
- * sequence becomes one U+FFFD, where "invalid" follows the decoder's
- * byte-by-byte algorithm (the "maximal subpart" rule: a bad continuation
- * byte ends the sequence and is itself read again). The escaping is the
+ * Strings are decoded as a page's EventSource sees them (utf8.c: one
+ * U+FFFD per invalid sequence, the WHATWG Encoding standard's rule). The
+ * escaping is the
  * shortest JSON allows, the same bytes as Python's
  * json.dumps(s, ensure_ascii=False): `"` and `\` escaped, \b \f \n \r \t for
  * those controls, \u00xx (lower-case hex) for the other controls, all else
@@ -16,6 +14,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "utf8.h"
 
 /* Output that counts everything and stores what fits: one pass gives the
  * bytes and the exact size a too-small buffer needs. */
@@ -35,55 +34,6 @@ static void put(json_out *o, const void *p, size_t n) {
 /* Bytes that need more than a copy: controls, '"', '\\' and non-ASCII. */
 static int plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
-static const char replacement[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
-
-/*
- * Length of the valid UTF-8 sequence at s[0, n) whose lead byte s[0] is
- * >= 0x80, or 0 if the decoder reports an error there. On an error, *skip
- * receives how many bytes the one U+FFFD replaces: the decoder consumes
- * the lead byte and any continuation bytes that were in range, and reads
- * the first out-of-range byte again as the start of something new.
- */
-static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *skip) {
-    unsigned char c = s[0];
-    size_t need;
-    unsigned char lower = 0x80, upper = 0xBF;
-    /* "0xC2 to 0xDF: set UTF-8 bytes needed to 1 ..." */
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        /* "If byte is 0xE0, set UTF-8 lower boundary to 0xA0. If byte is
-         *  0xED, set UTF-8 upper boundary to 0x9F." */
-        if (c == 0xE0) lower = 0xA0;
-        if (c == 0xED) upper = 0x9F;
-        need = 2;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        /* "If byte is 0xF0, set UTF-8 lower boundary to 0x90. If byte is
-         *  0xF4, set UTF-8 upper boundary to 0x8F." */
-        if (c == 0xF0) lower = 0x90;
-        if (c == 0xF4) upper = 0x8F;
-        need = 3;
-    } else {
-        /* "Otherwise, return error." (80..C1, F5..FF): one byte replaced. */
-        *skip = 1;
-        return 0;
-    }
-    size_t i = 1;
-    for (; i <= need; i++) {
-        /* End of input inside a sequence: "set UTF-8 bytes needed to 0 and
-         * return error", one U+FFFD for everything read so far. */
-        if (i == n) break;
-        /* "If byte is not in the range UTF-8 lower boundary to UTF-8 upper
-         *  boundary, inclusive, then ... restore byte to ioQueue ... return
-         *  error." */
-        if (s[i] < lower || s[i] > upper) break;
-        lower = 0x80, upper = 0xBF;
-    }
-    if (i > need) return need + 1;
-    *skip = i;
-    return 0;
-}
-
 static void put_string(json_out *o, const char *text, size_t len) {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)text;
@@ -100,12 +50,12 @@ static void put_string(json_out *o, const char *text, size_t len) {
         unsigned char c = s[i];
         if (c >= 0x80) {
             size_t skip;
-            size_t n = utf8_sequence(s + i, len - i, &skip);
+            size_t n = simdsse__utf8_sequence(s + i, len - i, &skip);
             if (n) {
                 put(o, s + i, n);
                 i += n;
             } else {
-                put(o, replacement, sizeof replacement);
+                put(o, SSE_UTF8_REPLACEMENT, 3);
                 i += skip;
             }
             continue;

@@ -1,6 +1,7 @@
 /*
- * test_json.c -- JSON rendering: the browser's UTF-8 decoding (U+FFFD per
- * the WHATWG Encoding standard), the escaping, and the buffer convention.
+ * test_json.c -- JSON rendering and simdsse_utf8_repair: the browser's UTF-8
+ * decoding (U+FFFD per the WHATWG Encoding standard), the escaping, and the
+ * buffer convention.
  * SPDX-License-Identifier: MIT
  *
  * Beside hand-written cases, an independent decoder written straight from
@@ -67,6 +68,27 @@ static size_t ref_decode(const unsigned char *s, size_t n, uint32_t *cp) {
     return out;
 }
 
+/* Code point c encoded as UTF-8 at o; returns the bytes written. */
+static size_t ref_utf8(uint32_t c, char *o) {
+    size_t j = 0;
+    if (c < 0x80) {
+        o[j++] = (char)c;
+    } else if (c < 0x800) {
+        o[j++] = (char)(0xC0 | (c >> 6));
+        o[j++] = (char)(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        o[j++] = (char)(0xE0 | (c >> 12));
+        o[j++] = (char)(0x80 | ((c >> 6) & 0x3F));
+        o[j++] = (char)(0x80 | (c & 0x3F));
+    } else {
+        o[j++] = (char)(0xF0 | (c >> 18));
+        o[j++] = (char)(0x80 | ((c >> 12) & 0x3F));
+        o[j++] = (char)(0x80 | ((c >> 6) & 0x3F));
+        o[j++] = (char)(0x80 | (c & 0x3F));
+    }
+    return j;
+}
+
 /* The JSON string literal a correct renderer produces for code points. */
 static size_t ref_json(const uint32_t *cp, size_t n, char *o) {
     size_t j = 0;
@@ -84,25 +106,12 @@ static size_t ref_json(const uint32_t *cp, size_t n, char *o) {
         case '\t': esc = "\\t"; break;
         default: break;
         }
-        if (esc) {
+        if (esc)
             j += (size_t)sprintf(o + j, "%s", esc);
-        } else if (c < 0x20) {
+        else if (c < 0x20)
             j += (size_t)sprintf(o + j, "\\u%04x", (unsigned)c);
-        } else if (c < 0x80) {
-            o[j++] = (char)c;
-        } else if (c < 0x800) {
-            o[j++] = (char)(0xC0 | (c >> 6));
-            o[j++] = (char)(0x80 | (c & 0x3F));
-        } else if (c < 0x10000) {
-            o[j++] = (char)(0xE0 | (c >> 12));
-            o[j++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            o[j++] = (char)(0x80 | (c & 0x3F));
-        } else {
-            o[j++] = (char)(0xF0 | (c >> 18));
-            o[j++] = (char)(0x80 | ((c >> 12) & 0x3F));
-            o[j++] = (char)(0x80 | ((c >> 6) & 0x3F));
-            o[j++] = (char)(0x80 | (c & 0x3F));
-        }
+        else
+            j += ref_utf8(c, o + j);
     }
     o[j++] = '"';
     return j;
@@ -112,12 +121,19 @@ static size_t ref_json(const uint32_t *cp, size_t n, char *o) {
 
 static char got[1 << 14], want[1 << 14];
 
-/* The library's rendering of s equals the reference's. */
+/* The library's rendering of s equals the reference's, and so does its
+ * repair of s (simdsse_utf8_repair: the decoded text as UTF-8). */
 static int agrees(const unsigned char *s, size_t n) {
     static uint32_t cp[4096];
-    size_t wl = ref_json(cp, ref_decode(s, n, cp), want);
+    size_t ncp = ref_decode(s, n, cp);
+    size_t wl = ref_json(cp, ncp, want);
     size_t gl;
-    return simdsse_format_json_string((const char *)s, n, got, sizeof got, &gl) == SIMDSSE_OK &&
+    if (simdsse_format_json_string((const char *)s, n, got, sizeof got, &gl) != SIMDSSE_OK ||
+        gl != wl || memcmp(got, want, wl) != 0)
+        return 0;
+    wl = 0;
+    for (size_t i = 0; i < ncp; i++) wl += ref_utf8(cp[i], want + wl);
+    return simdsse_utf8_repair((const char *)s, n, got, sizeof got, &gl) == SIMDSSE_OK &&
            gl == wl && memcmp(got, want, wl) == 0;
 }
 
@@ -299,11 +315,68 @@ static void test_event(void) {
           "NULL event");
 }
 
+/* simdsse_utf8_repair: known answers (the Encoding standard's and Unicode's
+ * "maximal subpart" examples; bytes from CPython's decode(..., "replace"),
+ * which follows the same practice), then the buffer convention. Every
+ * other input is held to the reference in agrees(). */
+static void test_repair(void) {
+    static const struct {
+        const char *in;
+        size_t n;
+        const char *out;
+        size_t m;
+    } v[] = {
+        {"", 0, "", 0},
+        {"h\xc3\xa9llo \xe4\xb8\x96\xe7\x95\x8c \xf0\x9f\x98\x80", 18,
+         "h\xc3\xa9llo \xe4\xb8\x96\xe7\x95\x8c \xf0\x9f\x98\x80", 18},
+        {"\xc0\x80", 2, "\xef\xbf\xbd\xef\xbf\xbd", 6},
+        {"\xe0\x80\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 9},
+        {"\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 9},
+        {"\xf4\x90\x80\x80", 4, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 12},
+        {"\xf0\x9f\x98", 3, "\xef\xbf\xbd", 3},
+        {"\xf0\x9f\x98" "A", 4, "\xef\xbf\xbd" "A", 4},
+        {"\x80", 1, "\xef\xbf\xbd", 3},
+        {"\xff", 1, "\xef\xbf\xbd", 3},
+        {"x\xc2", 2, "x\xef\xbf\xbd", 4},
+        {"a\xf1\x80\x80\xe1\x80\xc2" "b\x80" "c\x80\xbf" "d", 13,
+         "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd" "d", 22},
+        {"\xe2\x82\xac\xe2", 4, "\xe2\x82\xac\xef\xbf\xbd", 6},
+        {"\xf5\x80", 2, "\xef\xbf\xbd\xef\xbf\xbd", 6},
+        {"\xc1\xbf", 2, "\xef\xbf\xbd\xef\xbf\xbd", 6},
+        {"\xef\xbf\xbd", 3, "\xef\xbf\xbd", 3},
+        {"a\0b", 3, "a\0b", 3},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        size_t m = 0;
+        simdsse_status st = simdsse_utf8_repair(v[i].in, v[i].n, got, sizeof got, &m);
+        CHECK(st == SIMDSSE_OK && m == v[i].m && memcmp(got, v[i].out, m) == 0,
+              "vector %zu: status %d, %zu bytes (want %zu)", i, (int)st, m, v[i].m);
+    }
+    /* Too small: the exact size, the prefix that fits, nothing past cap. */
+    const char *in = v[11].in;
+    size_t n = v[11].n, full = v[11].m, m = 0;
+    for (size_t cap = 0; cap < full; cap++) {
+        char part[64];
+        memset(part, '#', sizeof part);
+        CHECK(simdsse_utf8_repair(in, n, part, cap, &m) == SIMDSSE_ERR_BUFFER_TOO_SMALL &&
+                  m == full,
+              "cap %zu: too small, and the whole length (%zu)", cap, m);
+        CHECK(memcmp(part, v[11].out, cap) == 0 && part[cap] == '#', "cap %zu: prefix only", cap);
+    }
+    CHECK(simdsse_utf8_repair(NULL, 0, NULL, 0, &m) == SIMDSSE_OK && m == 0, "empty");
+    CHECK(simdsse_utf8_repair(NULL, 1, got, 8, &m) == SIMDSSE_ERR_INVALID_ARGUMENT && m == 0,
+          "NULL text with a length");
+    CHECK(simdsse_utf8_repair(in, 1, NULL, 5, &m) == SIMDSSE_ERR_INVALID_ARGUMENT,
+          "NULL out with a cap");
+    CHECK(simdsse_utf8_repair(in, 1, got, 8, NULL) == SIMDSSE_ERR_INVALID_ARGUMENT, "NULL len");
+}
+
 int main(void) {
     test_escapes();
     test_utf8();
     test_against_reference();
     test_buffer_contract();
+    test_repair();
     test_event();
     return check_done();
 }

@@ -93,61 +93,17 @@ simdsse_status simdsse__client_multi_headers(simdsse_client_multi *m) {
 
 /* MARK: - Last-Event-ID */
 
-/* The id as a browser holds it: the stream decoded as UTF-8 (WHATWG
- * Encoding's decoder: each maximal invalid subpart becomes U+FFFD), then
- * "encoded as UTF-8" for the header. Valid sequences are copied as they
- * are. out has room for 3 bytes per input byte. */
-static size_t utf8_repair(const unsigned char *in, size_t n, char *out) {
-    static const char fffd[3] = {(char)0xEF, (char)0xBF, (char)0xBD};
-    size_t o = 0, start = 0, needed = 0, seen = 0;
-    unsigned lower = 0x80, upper = 0xBF;
-    for (size_t i = 0; i < n; i++) {
-        unsigned b = in[i];
-        if (needed == 0) {
-            start = i;
-            if (b <= 0x7F) {
-                out[o++] = (char)b;
-            } else if (b >= 0xC2 && b <= 0xDF) {
-                needed = 1;
-            } else if (b >= 0xE0 && b <= 0xEF) {
-                if (b == 0xE0) lower = 0xA0;
-                if (b == 0xED) upper = 0x9F;
-                needed = 2;
-            } else if (b >= 0xF0 && b <= 0xF4) {
-                if (b == 0xF0) lower = 0x90;
-                if (b == 0xF4) upper = 0x8F;
-                needed = 3;
-            } else {
-                memcpy(out + o, fffd, 3), o += 3;
-            }
-            continue;
-        }
-        if (b < lower || b > upper) {
-            /* The sequence so far is one error; this byte starts afresh. */
-            needed = seen = 0;
-            lower = 0x80, upper = 0xBF;
-            memcpy(out + o, fffd, 3), o += 3;
-            i--;
-            continue;
-        }
-        lower = 0x80, upper = 0xBF;
-        if (++seen == needed) {
-            memcpy(out + o, in + start, needed + 1), o += needed + 1;
-            needed = seen = 0;
-        }
-    }
-    if (needed) memcpy(out + o, fffd, 3), o += 3; /* cut short by the end */
-    return o;
-}
-
 struct curl_slist *simdsse__client_id_header(const simdsse_allocator *a, simdsse_span id) {
     static const char name[] = "Last-Event-ID: ";
     size_t cap = sizeof name + 3 * id.len;
     char *line = a->malloc(a->ctx, cap);
     if (!line) return NULL;
     memcpy(line, name, sizeof name - 1);
-    size_t len = sizeof name - 1 + utf8_repair((const unsigned char *)id.ptr, id.len,
-                                               line + sizeof name - 1);
+    /* The id as a browser holds it: the stream decoded as UTF-8, then
+     * "encoded as UTF-8" for the header (at most 3 bytes a byte: fits). */
+    size_t len = 0;
+    simdsse_utf8_repair(id.ptr, id.len, line + sizeof name - 1, 3 * id.len, &len);
+    len += sizeof name - 1;
     line[len] = '\0';
     /* The parser never keeps an id holding CR or LF (they end its line) or
      * NUL ("If the field value does not contain U+0000 NULL, then set the

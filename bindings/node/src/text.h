@@ -11,8 +11,10 @@
  * the next one holds a CJK character.
  *
  * Decoding follows the WHATWG Encoding standard's UTF-8 decoder: one U+FFFD
- * per maximal subpart of an invalid sequence. The library's own decoder
- * (src/json.c) writes UTF-8 and is not public, so this one writes UTF-16;
+ * per maximal subpart of an invalid sequence. The library's decoder
+ * (simdsse_utf8_repair) writes UTF-8; this one writes UTF-16, in the one
+ * pass that also sorts values into the narrow and the wide string (going
+ * through UTF-8 first would cost a second pass and a buffer);
  * test/utf8.test.mjs holds it to TextDecoder.
  */
 #ifndef SIMDSSE_NODE_TEXT_H
