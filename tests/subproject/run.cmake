@@ -47,4 +47,36 @@ foreach(exe consumer_static consumer_shared)
   endif()
   math(EXPR passes "${passes} + 1")
 endforeach()
+
+# Installing the host installs nothing of simdsse's unless it asks
+# (SIMDSSE_INSTALL, off inside another project): then the header, the
+# libraries and the package files go where find_package finds them. (The
+# client stays out of the second case: installed from inside another
+# project, its RUNPATH rewrite fails with CMake 3.25; not looked into.)
+foreach(want OFF ON)
+  file(REMOVE_RECURSE ${WORK}/inst-${want})
+  set(more "")
+  if(want)
+    set(more -DSIMDSSE_BUILD_CLIENT=OFF)
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} -DSIMDSSE_INSTALL=${want} ${more} ${WORK}
+                  RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    fail("reconfiguring with SIMDSSE_INSTALL=${want} failed: ${err}")
+  endif()
+  execute_process(COMMAND ${CMAKE_COMMAND} --install ${WORK} --prefix ${WORK}/inst-${want}
+                  RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    fail("cmake --install with SIMDSSE_INSTALL=${want} failed: ${err}")
+  endif()
+  file(GLOB_RECURSE got RELATIVE ${WORK}/inst-${want} ${WORK}/inst-${want}/*)
+  if(want STREQUAL "OFF" AND got)
+    fail("a subproject's simdsse installed files without SIMDSSE_INSTALL: ${got}")
+  endif()
+  if(want STREQUAL "ON" AND (NOT got MATCHES "include/simdsse\\.h" OR
+                             NOT got MATCHES "simdsseConfig\\.cmake"))
+    fail("SIMDSSE_INSTALL=ON did not install the header and package files: ${got}")
+  endif()
+  math(EXPR passes "${passes} + 1")
+endforeach()
 message("${passes} passed, 0 failed")
