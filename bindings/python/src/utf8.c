@@ -33,8 +33,39 @@
 #define ALWAYS_INLINE inline
 #endif
 
+/* Bytes of s[0, n) before the first non-ASCII one. */
+static ALWAYS_INLINE size_t ascii_prefix(const unsigned char *s, size_t n) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    if (n >= 16) {
+        for (; i + 32 <= n; i += 32) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(s + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(s + i + 16));
+            if (_mm_movemask_epi8(_mm_or_si128(a, b))) break;
+        }
+        for (; i + 16 <= n; i += 16) {
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + i)));
+            if (m) return i + (size_t)__builtin_ctz(m);
+        }
+        if (i == n) return n;
+        /* The last n - i bytes, as the end of the block ending at n (whose
+         * first bytes were found ASCII). */
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + n - 16)));
+        return m ? n - 16 + (size_t)__builtin_ctz(m) : n;
+    }
+#endif
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080u) break;
+    }
+    while (i < n && s[i] < 0x80) i++;
+    return i;
+}
+
 /* What decode() needs to know of s[0, n) before it starts. */
 typedef struct scan_result {
+    size_t ascii;     /* bytes before the first non-ASCII one */
     size_t cont;      /* continuation bytes (80..BF) */
     unsigned largest; /* the largest byte */
 } scan_result;
@@ -45,37 +76,42 @@ static const unsigned char last_bytes[32] = {
     0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
     0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
 };
+
+/* The sum of the 16 byte counters of v. */
+static ALWAYS_INLINE size_t sum_bytes(__m128i v) {
+    __m128i sum = _mm_sad_epu8(v, _mm_setzero_si128());
+    return (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
+}
 #endif
 
-static inline scan_result scan(const unsigned char *s, size_t n) {
-    scan_result r = {0, 0};
-    size_t i = 0;
+/* The ASCII prefix, and past it the continuation bytes and the largest. */
+static ALWAYS_INLINE scan_result scan(const unsigned char *s, size_t n) {
+    scan_result r = {ascii_prefix(s, n), 0, 0};
+    size_t i = r.ascii;
+    if (i == n) return r;
 #if defined(__SSE2__)
     if (n >= 16) {
         /* Bytes 80..BF are the signed bytes below -64 (0xC0). */
         const __m128i c0 = _mm_set1_epi8((char)0xC0), zero = _mm_setzero_si128();
-        __m128i big = zero, count = zero;
-        unsigned blocks = 0;
-        for (; i + 16 <= n; i += 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-            big = _mm_max_epu8(big, v);
-            count = _mm_sub_epi8(count, _mm_cmplt_epi8(v, c0));
-            if (++blocks == 255) { /* before a byte counter wraps */
-                __m128i sum = _mm_sad_epu8(count, zero);
-                r.cont += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
-                count = zero;
-                blocks = 0;
+        __m128i big = zero;
+        while (n - i >= 16) {
+            /* Byte counters, 255 blocks at most before they would wrap. */
+            size_t blocks = (n - i) / 16 < 255 ? (n - i) / 16 : 255;
+            __m128i count = zero;
+            for (size_t end = i + 16 * blocks; i < end; i += 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+                big = _mm_max_epu8(big, v);
+                count = _mm_sub_epi8(count, _mm_cmplt_epi8(v, c0));
             }
+            r.cont += sum_bytes(count);
         }
         if (i < n) {
             /* The last n - i bytes, as the end of the block ending at n. */
             __m128i keep = _mm_loadu_si128((const __m128i *)(last_bytes + (n - i)));
             __m128i v = _mm_and_si128(_mm_loadu_si128((const __m128i *)(s + n - 16)), keep);
             big = _mm_max_epu8(big, v);
-            count = _mm_sub_epi8(count, _mm_cmplt_epi8(v, c0));
+            r.cont += sum_bytes(_mm_sub_epi8(zero, _mm_cmplt_epi8(v, c0)));
         }
-        __m128i sum = _mm_sad_epu8(count, zero);
-        r.cont += (size_t)_mm_cvtsi128_si32(sum) + (size_t)_mm_extract_epi16(sum, 4);
         big = _mm_max_epu8(big, _mm_srli_si128(big, 8));
         big = _mm_max_epu8(big, _mm_srli_si128(big, 4));
         big = _mm_max_epu8(big, _mm_srli_si128(big, 2));
@@ -84,11 +120,6 @@ static inline scan_result scan(const unsigned char *s, size_t n) {
         return r;
     }
 #endif
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (w & 0x8080808080808080u) break;
-    }
     for (; i < n; i++) {
         unsigned c = s[i];
         if (c > r.largest) r.largest = c;
@@ -131,36 +162,37 @@ static inline void put16(void *out, size_t o, int width, __m128i v) {
 }
 #endif
 
+/* out[0, k) = the ASCII bytes s[0, k), widened. */
+static ALWAYS_INLINE void put_ascii(void *out, int width, const unsigned char *s, size_t k) {
+    if (width == 1) {
+        memcpy(out, s, k);
+        return;
+    }
+    size_t j = 0;
+#if defined(__SSE2__)
+    if (k >= 16) {
+        for (; j + 16 <= k; j += 16) put16(out, j, width, _mm_loadu_si128((const __m128i *)(s + j)));
+        /* The rest as the end of the block ending at k. */
+        if (j < k) put16(out, k - 16, width, _mm_loadu_si128((const __m128i *)(s + k - 16)));
+        return;
+    }
+#endif
+    for (; j < k; j++) put(out, j, width, s[j]);
+}
+
 /*
- * Writes the code points of s[0, n) to out, `chars` code points of `width`
- * bytes (which scan() found to hold the widest code point of valid UTF-8),
- * if s is valid UTF-8; returns 0 (out holding anything) if not. Never
- * writes past out[chars): each code point written takes one byte that is
- * not a continuation byte, and s has `chars` of those.
+ * Writes the code points of s[0, n), whose first `ascii` bytes are ASCII,
+ * to out, `chars` code points of `width` bytes (which scan() found to hold
+ * the widest code point of valid UTF-8), if s is valid UTF-8; returns 0
+ * (out holding anything) if not. Never writes past out[chars): each code
+ * point written takes one byte that is not a continuation byte, and s has
+ * `chars` of those.
  */
-static inline int decode(const unsigned char *s, size_t n, void *out, size_t chars, int width) {
-    size_t i = 0, o = 0;
+static inline int decode(const unsigned char *s, size_t n, size_t ascii, void *out, size_t chars,
+                         int width) {
+    put_ascii(out, width, s, ascii);
+    size_t i = ascii, o = ascii;
     while (i < n) {
-#if defined(__SSE2__)
-        /* ASCII 16 bytes at a time; a block holding other bytes is still
-         * stored whole, its units from the first of those on being written
-         * again by what follows. */
-        while (n - i >= 16 && chars - o >= 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
-            put16(out, o, width, v);
-            unsigned m = (unsigned)_mm_movemask_epi8(v);
-            if (m) {
-                unsigned k = (unsigned)__builtin_ctz(m);
-                i += k, o += k;
-                goto other;
-            }
-            i += 16, o += 16;
-        }
-#endif
-        while (i < n && s[i] < 0x80) put(out, o++, width, s[i++]);
-#if defined(__SSE2__)
-    other:
-#endif
         while (i < n && s[i] >= 0x80) {
             unsigned c = s[i], c1 = n - i > 1 ? s[i + 1] : 0;
             Py_UCS4 cp;
@@ -190,6 +222,26 @@ static inline int decode(const unsigned char *s, size_t n, void *out, size_t cha
             }
             put(out, o++, width, cp);
         }
+#if defined(__SSE2__)
+        /* ASCII 16 bytes at a time; a block holding other bytes is still
+         * stored whole, its units from the first of those on being written
+         * again by what follows. */
+        while (n - i >= 16 && chars - o >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+            put16(out, o, width, v);
+            unsigned m = (unsigned)_mm_movemask_epi8(v);
+            if (m) {
+                unsigned k = (unsigned)__builtin_ctz(m);
+                i += k, o += k;
+                goto next;
+            }
+            i += 16, o += 16;
+        }
+#endif
+        while (i < n && s[i] < 0x80) put(out, o++, width, s[i++]);
+#if defined(__SSE2__)
+    next:;
+#endif
     }
     return o == chars;
 }
@@ -250,13 +302,13 @@ static ALWAYS_INLINE PyObject *decode_valid(const unsigned char *s, size_t n, in
     int ok;
     switch (PyUnicode_KIND(str)) {
     case PyUnicode_1BYTE_KIND:
-        ok = decode(s, n, out, chars, 1);
+        ok = decode(s, n, r.ascii, out, chars, 1);
         break;
     case PyUnicode_2BYTE_KIND:
-        ok = decode(s, n, out, chars, 2);
+        ok = decode(s, n, r.ascii, out, chars, 2);
         break;
     default:
-        ok = decode(s, n, out, chars, 4);
+        ok = decode(s, n, r.ascii, out, chars, 4);
         break;
     }
     if (ok) return str;
