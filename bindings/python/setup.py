@@ -59,6 +59,7 @@ core = Extension(
         "src/module.c",
         "src/event.c",
         "src/parser.c",
+        "src/utf8.c",
         "src/validate.c",
         "src/writer.c",
         "../common/batch.c",

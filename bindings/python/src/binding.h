@@ -2,11 +2,12 @@
  * binding.h -- what the files of the Python extension (simdsse._core) share.
  * SPDX-License-Identifier: MIT
  *
- * The extension is a thin shim over the public C API: parsing, writing,
- * validating and the browser's UTF-8 decoding rules are the library's and
+ * The extension is a thin shim over the public C API: parsing, writing and
+ * validating are the library's; the browser's UTF-8 decoding rules are
  * CPython's (PyUnicode_DecodeUTF8 with "replace" substitutes U+FFFD per
  * maximal subpart, which is what the WHATWG decoder does; the conformance
- * tests hold it to the browser's output).
+ * tests hold it to the browser's output), with valid UTF-8 decoded by
+ * utf8.c, which is faster on it.
  */
 #ifndef SIMDSSE_PYTHON_BINDING_H
 #define SIMDSSE_PYTHON_BINDING_H
@@ -31,10 +32,15 @@ extern PyObject *Simdsse_FieldError; /* simdsse.FieldError(simdsse.Error, ValueE
  * and the others are released). */
 PyObject *simdsse_py_event(PyObject *type, PyObject *data, PyObject *id, PyObject *retry);
 
-/* Browser decoding of bytes to str (U+FFFD for invalid UTF-8). */
-static inline PyObject *simdsse_py_decode(simdsse_span s) {
-    return PyUnicode_DecodeUTF8(s.ptr, (Py_ssize_t)s.len, "replace");
-}
+/* Browser decoding of bytes to str (U+FFFD for invalid UTF-8); utf8.c. */
+PyObject *simdsse_py_decode(simdsse_span s);
+
+/* Private aids (utf8.c), simdsse._core only: _utf8_valid(b) is utf8.c's
+ * own decoding, None where it hands b to CPython's decoder (the tests hold
+ * it to both); _decode_each(list of bytes) makes and drops each one's str
+ * as feed() does, the floor bench.py compares with. */
+PyObject *simdsse_py_utf8_valid(PyObject *self, PyObject *arg);
+PyObject *simdsse_py_decode_each(PyObject *self, PyObject *arg);
 
 /* Raises the exception that fits a status that is not a limit error and
  * returns NULL. */

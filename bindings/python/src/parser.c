@@ -5,7 +5,8 @@
  * feed() builds Events as the C parser hands its items out; for a large
  * chunk it runs in two steps (see bindings/common/batch.h): the items are
  * collected with the GIL released, then the Events built. Either way the
- * previous event's type and id strings are reused when the bytes repeat.
+ * previous event's type and id strings are reused when the bytes repeat,
+ * and the events are gathered in an array that becomes the list.
  */
 #include "binding.h"
 
@@ -18,6 +19,8 @@ typedef struct {
     PyObject *type;  /* the previous event's type and id strings, or NULL */
     PyObject *id;
     PyObject *retry; /* an int: a retry field since the previous event; or NULL */
+    PyObject **events; /* a feed's events, until its list is made */
+    size_t events_cap;
     int busy;        /* feed is running (maybe without the GIL) */
 } ParserObject;
 
@@ -97,6 +100,7 @@ static void parser_dealloc(ParserObject *self) {
     Py_CLEAR(self->type);
     Py_CLEAR(self->id);
     Py_CLEAR(self->retry);
+    PyMem_Free(self->events);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -114,73 +118,83 @@ static int claim(ParserObject *self, const char *what) {
     return 0;
 }
 
-/* The string for an event's type or id: the previous one when the batch
- * says the bytes are the same, else a new one, remembered. */
+/* The str for an event's type or id: the previous one when the batch says
+ * the bytes are the same or when it is ASCII and has these bytes (a str is
+ * immutable, so one object serves every event that repeats it), else a new
+ * one, remembered. */
 static PyObject *field(PyObject **prev, int same, simdsse_span s) {
-    if (!same || !*prev) {
-        PyObject *v = simdsse_py_decode(s);
-        if (!v) return NULL;
+    PyObject *v = *prev;
+    if (v && !same)
+        same = PyUnicode_IS_COMPACT_ASCII(v) && (size_t)PyUnicode_GET_LENGTH(v) == s.len &&
+               sse_equal((const char *)PyUnicode_1BYTE_DATA(v), s.ptr, s.len);
+    if (!v || !same) {
+        if (!(v = simdsse_py_decode(s))) return NULL;
         Py_XSETREF(*prev, v);
     }
-    Py_INCREF(*prev);
-    return *prev;
+    Py_INCREF(v);
+    return v;
 }
 
-/* What one feed has made so far: its events and its limit errors. */
+/* What one feed has made so far: its events (in self->events until the
+ * list is made, which then takes them) and its limit errors. */
 typedef struct output {
     ParserObject *self;
-    PyObject *events; /* list */
+    size_t count;     /* events in self->events */
     PyObject *errors; /* list, or NULL while there is none */
 } output;
 
-/* Adds one item (its spans valid during the call); -1 with an exception. */
-static int add(output *o, simdsse_item_kind kind, unsigned flags, simdsse_span text,
-               simdsse_span type, simdsse_span id, uint64_t number, simdsse_status status) {
+static int add_event(output *o, unsigned flags, simdsse_span data, simdsse_span type,
+                     simdsse_span id) {
     ParserObject *self = o->self;
-    switch (kind) {
-    case SIMDSSE_ITEM_EVENT: {
-        PyObject *retry = self->retry ? self->retry : Py_None;
-        if (!self->retry) Py_INCREF(Py_None);
-        self->retry = NULL;
-        PyObject *ev = simdsse_py_event(field(&self->type, flags & SSE_BATCH_TYPE_SAME, type),
-                                        simdsse_py_decode(text),
-                                        field(&self->id, flags & SSE_BATCH_ID_SAME, id), retry);
-        if (!ev) return -1;
-        int r = PyList_Append(o->events, ev);
-        Py_DECREF(ev);
-        return r;
+    if (o->count == self->events_cap) {
+        size_t cap = self->events_cap ? 2 * self->events_cap : 64;
+        PyObject **p = NULL;
+        if (cap <= PY_SSIZE_T_MAX / sizeof *p) p = PyMem_Realloc(self->events, cap * sizeof *p);
+        if (!p) return PyErr_NoMemory(), -1;
+        self->events = p;
+        self->events_cap = cap;
     }
-    case SIMDSSE_ITEM_RETRY:
-        Py_XSETREF(self->retry, PyLong_FromUnsignedLongLong(number));
-        return self->retry ? 0 : -1;
-    case SIMDSSE_ITEM_ERROR: {
-        if (!o->errors && !(o->errors = PyList_New(0))) return -1;
-        PyObject *e = simdsse_py_limit_error(status, number, PyList_GET_SIZE(o->events));
-        int r = e ? PyList_Append(o->errors, e) : -1;
-        Py_XDECREF(e);
-        return r;
-    }
-    default:
-        return 0;
-    }
+    PyObject *retry = self->retry ? self->retry : Py_NewRef(Py_None);
+    self->retry = NULL;
+    PyObject *ev = simdsse_py_event(field(&self->type, flags & SSE_BATCH_TYPE_SAME, type),
+                                    simdsse_py_decode(data),
+                                    field(&self->id, flags & SSE_BATCH_ID_SAME, id), retry);
+    if (!ev) return -1;
+    self->events[o->count++] = ev;
+    return 0;
 }
 
-/* sse_batch_pull's function: the item straight to Python (GIL held). */
-static int add_now(void *ctx, const simdsse_item *it, unsigned flags) {
-    const simdsse_event *ev = &it->event;
-    if (it->kind == SIMDSSE_ITEM_EVENT) return add(ctx, it->kind, flags, ev->data, ev->type, ev->id, 0, 0);
-    if (it->kind == SIMDSSE_ITEM_RETRY) return add(ctx, it->kind, 0, ev->data, ev->type, ev->id, it->retry, 0);
-    return add(ctx, it->kind, 0, ev->data, ev->type, ev->id, it->error.offset, it->error.status);
+static int add_retry(output *o, uint64_t ms) {
+    Py_XSETREF(o->self->retry, PyLong_FromUnsignedLongLong(ms));
+    return o->self->retry ? 0 : -1;
+}
+
+static int add_error(output *o, simdsse_status status, uint64_t offset) {
+    if (!o->errors && !(o->errors = PyList_New(0))) return -1;
+    PyObject *e = simdsse_py_limit_error(status, offset, (Py_ssize_t)o->count);
+    int r = e ? PyList_Append(o->errors, e) : -1;
+    Py_XDECREF(e);
+    return r;
+}
+
+/* The list of the feed's events, which takes them from self->events. */
+static PyObject *take_events(output *o) {
+    PyObject *list = PyList_New((Py_ssize_t)o->count);
+    if (!list) return NULL;
+    for (size_t i = 0; i < o->count; i++) PyList_SET_ITEM(list, (Py_ssize_t)i, o->self->events[i]);
+    o->count = 0;
+    return list;
 }
 
 /* The events of the feed, or NULL with the exception: a limit error raises
  * LimitError carrying every event of the chunk (nothing is lost: the parser
  * went on) and the list of its errors; the first one is raised. */
 static PyObject *result(output *o) {
-    if (!o->errors) return o->events;
+    PyObject *events = take_events(o);
+    if (!events || !o->errors) return events;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(o->errors); i++) {
         PyObject *e = PyList_GET_ITEM(o->errors, i);
-        if (PyObject_SetAttrString(e, "events", o->events) ||
+        if (PyObject_SetAttrString(e, "events", events) ||
             PyObject_SetAttrString(e, "errors", o->errors))
             goto done;
     }
@@ -188,8 +202,7 @@ static PyObject *result(output *o) {
 done:
     /* The errors list refers to each error, each error to the list: a cycle
      * the collector frees once the exception is dropped. */
-    Py_DECREF(o->errors);
-    Py_DECREF(o->events);
+    Py_DECREF(events);
     return NULL;
 }
 
@@ -197,43 +210,87 @@ done:
  * is not whole any more, or memory ran out), and the strings remembered
  * may not match what the batch remembered. */
 static void drop(output *o) {
-    sse_batch_forget(&o->self->batch);
-    Py_CLEAR(o->self->type);
-    Py_CLEAR(o->self->id);
-    Py_XDECREF(o->errors);
-    Py_XDECREF(o->events);
+    ParserObject *self = o->self;
+    sse_batch_forget(&self->batch);
+    Py_CLEAR(self->type);
+    Py_CLEAR(self->id);
+    while (o->count) Py_DECREF(self->events[--o->count]);
+}
+
+/* The chunk's items straight to Python as the parser hands them out (GIL
+ * held): no span is copied. As sse_batch_pull, without its remembering of
+ * types and ids, which field() does on the strs themselves. */
+static simdsse_status pull(output *o, const char *data, size_t len) {
+    simdsse_parser *parser = o->self->parser;
+    simdsse_status st = simdsse_parser_push(parser, len ? data : "", len);
+    if (st != SIMDSSE_OK) return st;
+    const simdsse_item *it;
+    SIMDSSE_PARSER_FOREACH(parser, it, st) {
+        int r = 0;
+        if (it->kind == SIMDSSE_ITEM_EVENT)
+            r = add_event(o, 0, it->event.data, it->event.type, it->event.id);
+        else if (it->kind == SIMDSSE_ITEM_RETRY)
+            r = add_retry(o, it->retry);
+        else if (it->kind == SIMDSSE_ITEM_ERROR)
+            r = add_error(o, it->error.status, it->error.offset);
+        if (r) {
+            /* The parser has moved past this item: it is lost, so the
+             * stream is no longer whole. Make that explicit. */
+            simdsse_parser_reset(parser);
+            return SIMDSSE_ERR_NO_MEMORY;
+        }
+    }
+    return st == SIMDSSE_NEED_INPUT ? SIMDSSE_OK : st;
+}
+
+/* The chunk's items collected without the GIL, then built. The batch's
+ * "same as the previous event" flags only hold within this run, as
+ * self->type and self->id may have moved on in pull() since the last one. */
+static simdsse_status collect_then_build(output *o, const char *data, size_t len) {
+    ParserObject *self = o->self;
+    simdsse_status st;
+    sse_batch_forget(&self->batch);
+    Py_BEGIN_ALLOW_THREADS
+    st = sse_batch_run(&self->batch, self->parser, data, len);
+    Py_END_ALLOW_THREADS
+    for (size_t i = 0; st == SIMDSSE_OK && i < self->batch.count; i++) {
+        const sse_batch_item *it = &self->batch.items[i];
+        int r = 0;
+        if (it->kind == SIMDSSE_ITEM_EVENT)
+            r = add_event(o, it->flags, it->text, it->type, it->id);
+        else if (it->kind == SIMDSSE_ITEM_RETRY)
+            r = add_retry(o, it->number);
+        else if (it->kind == SIMDSSE_ITEM_ERROR)
+            r = add_error(o, it->status, it->number);
+        if (r) st = SIMDSSE_ERR_NO_MEMORY;
+    }
+    return st;
 }
 
 static PyObject *parser_feed(ParserObject *self, PyObject *arg) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE)) return NULL;
-    output o = {self, PyList_New(0), NULL};
-    if (!o.events || claim(self, "feed")) {
-        Py_XDECREF(o.events);
+    if (claim(self, "feed")) {
         PyBuffer_Release(&view);
         return NULL;
     }
-    simdsse_status st;
-    if (view.len >= SIMDSSE_PY_NOGIL_BYTES) {
-        /* Collected without the GIL, then built. */
-        Py_BEGIN_ALLOW_THREADS
-        st = sse_batch_run(&self->batch, self->parser, view.buf, (size_t)view.len);
-        Py_END_ALLOW_THREADS
-        for (size_t i = 0; st == SIMDSSE_OK && i < self->batch.count; i++) {
-            const sse_batch_item *it = &self->batch.items[i];
-            if (add(&o, it->kind, it->flags, it->text, it->type, it->id, it->number, it->status))
-                st = SIMDSSE_ERR_NO_MEMORY;
-        }
-    } else {
-        /* Built as the parser hands items out: no copy of any span. */
-        st = sse_batch_pull(&self->batch, self->parser, view.buf, (size_t)view.len, add_now, &o);
-    }
+    output o = {self, 0, NULL};
+    simdsse_status st = view.len >= SIMDSSE_PY_NOGIL_BYTES
+                            ? collect_then_build(&o, view.buf, (size_t)view.len)
+                            : pull(&o, view.buf, (size_t)view.len);
     PyObject *events = NULL;
     if (st == SIMDSSE_OK) {
         events = result(&o);
-    } else {
-        if (!PyErr_Occurred()) simdsse_py_raise(st, "Parser.feed");
-        drop(&o);
+    } else if (!PyErr_Occurred()) {
+        simdsse_py_raise(st, "Parser.feed");
+    }
+    if (!events) drop(&o);
+    Py_XDECREF(o.errors);
+    /* A feed of many events does not keep its array for the parser's life. */
+    if (self->events_cap > 4096) {
+        PyMem_Free(self->events);
+        self->events = NULL;
+        self->events_cap = 0;
     }
     self->busy = 0;
     PyBuffer_Release(&view); /* spans pointed into it until now */

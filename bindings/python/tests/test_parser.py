@@ -147,3 +147,31 @@ def test_event_type():
         e.data = "x"
     with pytest.raises(TypeError):
         simdsse.Event(retry="soon")
+
+
+def test_type_and_id_strs_reused_only_when_equal():
+    # A repeated ASCII type or id is one str object; any other bytes, a
+    # new str (a non-ASCII str's code units are not its bytes: "\xe9" as
+    # one byte is invalid UTF-8, unlike the str "é" of one unit 0xE9).
+    p = simdsse.Parser()
+    a, b, c, d, e = p.feed(b"".join(b"event: %s\nid: %s\ndata: x\n\n" % (v, v) for v in
+                                    [b"t", b"t", b"t2", b"\xc3\xa9", b"\xe9"]))
+    assert a.event is b.event and a.id is b.id
+    assert [(x.event, x.id) for x in (a, b, c, d, e)] == [
+        ("t", "t"), ("t", "t"), ("t2", "t2"), ("\u00e9", "\u00e9"), ("\ufffd", "\ufffd")]
+    (f,) = p.feed(b"data: x\n\n")
+    assert f.event == "message" and f.id == "\ufffd"
+
+
+def test_type_and_id_across_small_and_large_feeds():
+    # Large chunks are collected without the GIL and built after, small
+    # ones built as they are parsed: what one path remembers of the
+    # previous event must not mislead the other.
+    pad = b": " + b"p" * (simdsse._core.NOGIL_BYTES) + b"\n"
+    big = lambda ev: pad + b"event: " + ev + b"\nid: " + ev + b"\ndata: x\n\n"
+    p = simdsse.Parser()
+    seen = []
+    for feed in (big(b"x"), b"event: a\nid: a\ndata: x\n\n", big(b"x"), big(b"x"), b"data: y\n\n",
+                 big(b"a")):
+        seen += [(e.event, e.id) for e in p.feed(feed)]
+    assert seen == [("x", "x"), ("a", "a"), ("x", "x"), ("x", "x"), ("message", "x"), ("a", "a")]
