@@ -16,6 +16,7 @@
 #include "parser.h"
 
 #define BATCH 256 /* line records per kernel call in feed: 2 KiB of stack */
+#define SHORT_LINES_MIN 256 /* bytes a batch spans to choose the scan variant */
 
 /* "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark". */
 static const char utf8_bom[3] = {'\xEF', '\xBB', '\xBF'};
@@ -338,10 +339,13 @@ SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
         /* Streams of short lines (under 32 bytes on average, so about
          * three line ends a block) take the kernel's variant that walks
          * a block's ends without a loop exit that mispredicts on them. The
-         * choice changes once per batch at most, so it predicts well. */
+         * choice changes once per batch at most, so it predicts well, and
+         * only a batch of 256 bytes or more makes it: a few lines of a
+         * small read (the end of a cut line, a blank line) say nothing of
+         * the stream, and on so few blocks the plain walk costs less. */
         const sse_kernel *k = p->short_lines ? p->kernel_short : p->kernel;
         d->n = k->scan(buf + d->pos, window, d->recs, d->cap, &d->next);
-        p->short_lines = d->n * 32 > d->next;
+        if (d->next >= SHORT_LINES_MIN) p->short_lines = d->n * 32 > d->next;
         d->i = 0;
         d->window = window;
         /* No line end in the window: all of it goes on the carried line
