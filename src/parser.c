@@ -379,7 +379,9 @@ static simdsse_status feed_slow(simdsse_parser *p, sse_drive *d, sse_step *st) {
     if (simdsse__pull_pending(p)) return SIMDSSE_ERR_INPUT_PENDING;
     if (p->finished || p->broken) return SIMDSSE_ERR_NEEDS_RESET;
     /* The stream-start steps only while there is one to take (a BOM not
-     * yet decided, a CR at the last chunk's end). */
+     * yet decided, a CR at the last chunk's end): a limit error there is
+     * this feed's too. */
+    p->first_error = 0;
     p->busy = true;
     if (p->bom_left || p->skip_lf) *st = simdsse__chunk_start(p, d);
     return SIMDSSE_OK;
@@ -421,9 +423,10 @@ simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t l
     if (SSE_UNLIKELY(p->gate | p->busy | (p->pull != NULL))) {
         simdsse_status refused = feed_slow(p, &d, &st);
         if (refused) return refused;
+    } else {
+        p->first_error = 0;
     }
     p->busy = true;
-    p->first_error = 0;
     if (SSE_LIKELY(st == SSE_GO)) st = drive(p, &d, false);
     p->busy = false;
     if (SSE_UNLIKELY(st != SSE_GO || p->deferred)) return feed_end(p, &d, st, consumed);
