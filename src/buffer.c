@@ -23,14 +23,15 @@ const sse_alloc simdsse__default_alloc = {std_malloc, std_realloc, std_free, NUL
 
 bool simdsse__reserve(const sse_alloc *a, char **ptr, size_t *cap, size_t need, size_t limit) {
     if (need <= *cap) return true;
-    /* Small buffers grow to what is needed, in whole 64-byte lines: one
-     * that holds a cut line is then not up to twice its size, memory that
-     * each of a gateway's parsers keeps (issue 12). From 1 KiB on they
-     * double, to keep appends amortised O(1). Never past the limit the
-     * buffer is checked against: that is what bounds a parser's memory. */
+    /* Small buffers grow to what is needed, rounded up to malloc's 16-byte
+     * granule: one that holds a cut line is then not up to twice its size
+     * (nor 63 bytes over), memory that each of a gateway's parsers keeps
+     * (issue 12). From 1 KiB on they double, to keep appends amortised
+     * O(1). Never past the limit the buffer is checked against: that is
+     * what bounds a parser's memory. */
     size_t n = *cap;
     if (n < 1024)
-        n = need > SIZE_MAX - 63 ? need : (need + 63) & ~(size_t)63;
+        n = need > SIZE_MAX - 15 ? need : (need + 15) & ~(size_t)15;
     else
         while (n < need) n = n > SIZE_MAX / 2 ? need : n * 2;
     if (n > limit && limit >= need) n = limit;

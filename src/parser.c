@@ -6,7 +6,7 @@
  * line records in batches, and passes those to the assembler: lines lying
  * wholly inside the chunk are never copied. Only what a chunk boundary cuts
  * is carried over: an unfinished line (into `line`), a CR whose LF may
- * start the next chunk (`skip_lf`), a BOM split across chunks (`bom_seen`),
+ * start the next chunk (`skip_lf`), a BOM split across chunks (`bom_left`),
  * and the spans of an event not yet dispatched (pinned into the parser's
  * stores). feed runs the driver over a whole chunk with its callbacks; the
  * pull API (pull.c) runs the same driver, resumably, into its item queue.
@@ -16,6 +16,7 @@
 #include "parser.h"
 
 #define BATCH 256 /* line records per kernel call in feed: 2 KiB of stack */
+#define SHORT_LINES_MIN 256 /* bytes a batch spans to choose the scan variant */
 
 /* "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark". */
 static const char utf8_bom[3] = {'\xEF', '\xBB', '\xBF'};
@@ -35,6 +36,7 @@ static simdsse_status init(simdsse_parser *p, const simdsse_parser_options *opt)
     if (st != SIMDSSE_OK) return st;
     p->kernel = o.kernel ? simdsse__kernel_lookup(o.kernel, &st) : simdsse__kernel_default(&st);
     if (!p->kernel) return st;
+    p->kernel_short = simdsse__kernel_short(p->kernel);
     p->on_event = o.on_event;
     p->on_comment = o.on_comment;
     p->on_retry = o.on_retry;
@@ -46,6 +48,7 @@ static simdsse_status init(simdsse_parser *p, const simdsse_parser_options *opt)
     p->max_id = o.max_id_length;
     p->retry = o.initial_retry_ms;
     p->last_id_ptr = "";
+    p->bom_left = 1;
     return SIMDSSE_OK;
 }
 
@@ -85,7 +88,7 @@ static void clear_stream(simdsse_parser *p) {
     p->data.len = 0;
     p->type.len = 0;
     p->line.len = 0;
-    p->bom_seen = 0;
+    p->bom_left = 1;
     p->has_data = false;
     /* The last event ID buffer starts as the last event ID string: id_buf is
      * only read while id_changed is set, so clearing the flag is enough. */
@@ -156,12 +159,22 @@ static size_t data_cut(const simdsse_parser *p, const char *s, size_t n) {
     return 5 + (s[5] == ' ');
 }
 
+/* The stream offset of the pending line's first byte, given `at`, that of
+ * the byte after those carried so far: the line is contiguous in the
+ * stream, so it need not be kept. */
+SSE_INLINE uint64_t line_start(const simdsse_parser *p, uint64_t at) {
+    return at - p->line_cut - p->line.len;
+}
+
 /* Appends n bytes of an unfinished line, starting one at stream offset `at`
  * if none is pending. Enforces max_line_length as the bytes arrive, so a
  * line with no end never holds more than the limit. */
 static sse_step carry(simdsse_parser *p, const char *s, size_t n, uint64_t at) {
     if (p->skip_line) return SSE_GO;
-    if (!p->line_pending) {
+    uint64_t start = at;
+    if (p->line_pending) {
+        start = line_start(p, at);
+    } else {
         /* Spans may borrow `line`: copy them out before it is overwritten. */
         if (!simdsse__pin(p)) goto no_memory;
         if (!p->line.ptr && p->data_store.ptr && !(p->has_data && p->data.len) &&
@@ -175,7 +188,6 @@ static sse_step carry(simdsse_parser *p, const char *s, size_t n, uint64_t at) {
             p->data_store.cap = 0;
         }
         p->line.len = 0;
-        p->line_offset = at;
         p->line_pending = true;
         size_t cut = data_cut(p, s, n); /* (n <= max_line when cut > 0) */
         p->line_cut = (uint8_t)cut;
@@ -186,7 +198,7 @@ static sse_step carry(simdsse_parser *p, const char *s, size_t n, uint64_t at) {
         p->line_pending = false;
         p->line.len = 0;
         p->skip_line = true;
-        return sse_go_on(simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, p->line_offset + p->max_line));
+        return sse_go_on(simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, start + p->max_line));
     }
     if (!n) return SSE_GO;
     size_t need = p->line.len + n;
@@ -214,15 +226,15 @@ sse_step simdsse__chunk_start(simdsse_parser *p, sse_drive *d) {
     size_t len = d->len, pos = 0;
     sse_step st = SSE_GO;
     /* A BOM is looked for once, at stream start, however the stream is cut. */
-    if (SSE_UNLIKELY(p->bom_seen < 3)) {
-        while (pos < len && p->bom_seen < 3 && buf[pos] == utf8_bom[p->bom_seen]) {
-            p->bom_seen++;
+    if (SSE_UNLIKELY(p->bom_left)) {
+        while (pos < len && p->bom_left && buf[pos] == utf8_bom[p->bom_left - 1]) {
+            p->bom_left = (uint8_t)(p->bom_left == 3 ? 0 : p->bom_left + 1);
             pos++;
         }
-        if (p->bom_seen < 3 && pos < len) {
+        if (p->bom_left && pos < len) {
             /* Not a BOM after all: the bytes matched so far start line 1. */
-            uint8_t matched = p->bom_seen;
-            p->bom_seen = 3;
+            uint8_t matched = (uint8_t)(p->bom_left - 1);
+            p->bom_left = 0;
             if (matched) st = carry(p, utf8_bom, matched, 0);
         }
     }
@@ -239,7 +251,8 @@ sse_step simdsse__chunk_start(simdsse_parser *p, sse_drive *d) {
  * the lines after it, so its bytes are scanned once). */
 static sse_step carried_line(simdsse_parser *p, sse_drive *d) {
     size_t end = d->recs[0].end;
-    sse_step st = carry(p, d->buf + d->pos, end, p->offset + d->pos);
+    uint64_t at = p->offset + d->pos, start = line_start(p, at);
+    sse_step st = carry(p, d->buf + d->pos, end, at);
     if (st != SSE_GO) {
         /* Stopped in the line: it resumes at its end, rescanned from there. */
         d->window = 0;
@@ -253,9 +266,9 @@ static sse_step carried_line(simdsse_parser *p, sse_drive *d) {
     }
     p->line_pending = false;
     if (!p->line_cut)
-        st = simdsse__assemble_line(p, p->line.ptr, p->line.len, p->line_offset);
+        st = simdsse__assemble_line(p, p->line.ptr, p->line.len, start);
     else
-        st = simdsse__assemble_data(p, p->line.ptr, p->line.len, p->line_offset + p->line_cut);
+        st = simdsse__assemble_data(p, p->line.ptr, p->line.len, start + p->line_cut);
     if (p->has_data && p->data.len && p->data.ptr != p->data_store.ptr &&
         p->line.cap <= p->max_data && p->data_store.cap <= p->max_line) {
         /* The event's data is this line's value, borrowed from `line`
@@ -326,10 +339,13 @@ SSE_INLINE sse_step drive(simdsse_parser *p, sse_drive *d, const bool pull) {
         /* Streams of short lines (under 32 bytes on average, so about
          * three line ends a block) take the kernel's variant that walks
          * a block's ends without a loop exit that mispredicts on them. The
-         * choice changes once per batch at most, so it predicts well. */
-        const sse_kernel *k = p->short_lines ? simdsse__kernel_short(p->kernel) : p->kernel;
+         * choice changes once per batch at most, so it predicts well, and
+         * only a batch of 256 bytes or more makes it: a few lines of a
+         * small read (the end of a cut line, a blank line) say nothing of
+         * the stream, and on so few blocks the plain walk costs less. */
+        const sse_kernel *k = p->short_lines ? p->kernel_short : p->kernel;
         d->n = k->scan(buf + d->pos, window, d->recs, d->cap, &d->next);
-        p->short_lines = d->n * 32 > d->next;
+        if (d->next >= SHORT_LINES_MIN) p->short_lines = d->n * 32 > d->next;
         d->i = 0;
         d->window = window;
         /* No line end in the window: all of it goes on the carried line
@@ -355,29 +371,29 @@ static size_t stopped_at(simdsse_parser *p, const sse_drive *d) {
     return pos;
 }
 
-simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t len,
-                                   size_t *consumed) {
-    if (consumed) *consumed = 0;
-    if (!p || (!data && len)) return SIMDSSE_ERR_INVALID_ARGUMENT;
+/* feed's refusals, and its stream-start steps, taken when the gate says
+ * one may apply (or a pull block exists): out of line, so that the common
+ * feed tests one word. SSE_GO, or the status to return. */
+static simdsse_status feed_slow(simdsse_parser *p, sse_drive *d, sse_step *st) {
     if (p->busy) return SIMDSSE_ERR_IN_CALLBACK;
     if (simdsse__pull_pending(p)) return SIMDSSE_ERR_INPUT_PENDING;
     if (p->finished || p->broken) return SIMDSSE_ERR_NEEDS_RESET;
-
-    sse_line recs[BATCH];
-    sse_drive d = {data, len, 0, recs, BATCH, 0, 0, 0, 0};
-    p->busy = true;
-    p->first_error = 0;
     /* The stream-start steps only while there is one to take (a BOM not
-     * yet decided, a CR at the last chunk's end); the driver inline: a
-     * gateway's reads are small, and each call's fixed cost counts. */
-    sse_step st = SSE_GO;
-    if (SSE_UNLIKELY(p->bom_seen < 3 || p->skip_lf)) st = simdsse__chunk_start(p, &d);
-    if (st == SSE_GO) st = drive(p, &d, false);
-    p->busy = false;
-    size_t pos = stopped_at(p, &d);
-    if (consumed) *consumed = pos;
+     * yet decided, a CR at the last chunk's end): a limit error there is
+     * this feed's too. */
+    p->first_error = 0;
+    p->busy = true;
+    if (p->bom_left || p->skip_lf) *st = simdsse__chunk_start(p, d);
+    return SIMDSSE_OK;
+}
 
-    if (SSE_UNLIKELY(p->deferred)) {
+/* The end of a feed that did not run to the chunk's end without incident:
+ * a deferred reset or destroy, a stop, out of memory. */
+static simdsse_status feed_end(simdsse_parser *p, const sse_drive *d, sse_step st,
+                               size_t *consumed) {
+    size_t pos = stopped_at(p, d);
+    if (consumed) *consumed = pos;
+    if (p->deferred) {
         /* A callback asked: the rest of the chunk is not read. */
         if (p->deferred == SSE_DEFER_DESTROY) {
             destroy_now(p);
@@ -392,6 +408,36 @@ simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t l
     p->offset += pos;
     if (p->broken) return SIMDSSE_ERR_NO_MEMORY;
     if (st == SSE_STOP) return SIMDSSE_PAUSED;
+    return (simdsse_status)p->first_error;
+}
+
+simdsse_status simdsse_parser_feed(simdsse_parser *p, const void *data, size_t len,
+                                   size_t *consumed) {
+    if (consumed) *consumed = 0;
+    if (!p || (!data && len)) return SIMDSSE_ERR_INVALID_ARGUMENT;
+    sse_line recs[BATCH];
+    sse_drive d = {data, len, 0, recs, BATCH, 0, 0, 0, 0};
+    sse_step st = SSE_GO;
+    /* One test for everything unusual: a gateway's reads are small, and
+     * each call's fixed cost counts (the driver runs inline too). */
+    if (SSE_UNLIKELY(p->gate | p->busy | (p->pull != NULL))) {
+        simdsse_status refused = feed_slow(p, &d, &st);
+        if (refused) return refused;
+    } else {
+        p->first_error = 0;
+    }
+    p->busy = true;
+    if (SSE_LIKELY(st == SSE_GO)) st = drive(p, &d, false);
+    p->busy = false;
+    if (SSE_UNLIKELY(st != SSE_GO || p->deferred)) return feed_end(p, &d, st, consumed);
+    /* The whole chunk was read (d.pos == len). What the pending event
+     * borrows from it moves to the stores. */
+    if (consumed) *consumed = len;
+    p->offset += len;
+    if (SSE_UNLIKELY(!simdsse__pin(p))) {
+        p->broken = true;
+        return SIMDSSE_ERR_NO_MEMORY;
+    }
     return (simdsse_status)p->first_error;
 }
 

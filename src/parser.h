@@ -24,12 +24,12 @@ struct simdsse_parser {
     int (*on_error)(void *user, const simdsse_error *error);
     void *user;
     const sse_kernel *kernel;
+    const sse_kernel *kernel_short; /* simdsse__kernel_short(kernel), found once */
     sse_alloc alloc;
     size_t max_line, max_data, max_type, max_id;
 
     uint64_t offset;      /* stream bytes consumed before the current chunk */
     uint64_t retry;       /* the event stream's reconnection time, ms */
-    uint64_t line_offset; /* stream offset of the pending partial line */
 
     /* The data buffer and the event type buffer of the standard. Each is a
      * span that borrows the caller's chunk (or `line`) while that is alive,
@@ -50,21 +50,29 @@ struct simdsse_parser {
 
     sse_pull *pull; /* the pull API's block (pull.c), from the first push on */
 
-    uint8_t bom_seen;    /* bytes of a leading BOM matched so far, 0..2; 3 = decided */
+    /* What makes a feed take its slow path, tested as one word (`gate`):
+     * all zero on a stream past its start, not finished, not broken. */
+    union {
+        struct {
+            uint8_t bom_left; /* 0: the BOM is decided; else 1 + its bytes
+                               * matched so far (0..2), at stream start */
+            bool skip_lf;     /* the previous chunk ended with CR */
+            bool finished;    /* finish was called */
+            bool broken;      /* out of memory: needs reset */
+        };
+        uint32_t gate;
+    };
+    bool busy;           /* feed is running: its callbacks may be on the stack */
     bool has_data;       /* the data buffer is not the empty string */
     bool id_changed;     /* id_buf differs from last_id */
     bool line_pending;   /* `line` holds the start of an unfinished line */
     uint8_t line_cut;    /* bytes of that line's start not in `line`: its
                           * "data:" or "data: ", when it is the event's
                           * first data line (see carry in parser.c) */
-    bool skip_lf;        /* the previous chunk ended with CR */
     bool skip_line;      /* dropping the rest of an over-long line */
     bool skip_event;     /* dropping lines up to the next blank line */
-    bool finished;       /* finish was called */
-    bool broken;         /* out of memory: needs reset */
     bool short_lines;    /* the last batch's lines were short: use the kernel's
                           * variant for them (simdsse__kernel_short) */
-    bool busy;           /* feed is running: its callbacks may be on the stack */
     bool pulling;        /* items go to the pull queue, not to callbacks */
     bool stored;         /* data or type was copied into its store since the
                           * last pull dispatch (may be stale-true in feed) */

@@ -50,6 +50,32 @@
 #  define SIMD_VECTOR_BYTES 32
 #endif
 
+#if !defined(SIMD_PARTIAL_LOADS)
+/* memcpy(d, s, n) for n < 64, in two overlapping moves of a fixed size: a
+ * whole read shorter than a block (a gateway's small read) is copied into
+ * a padded block, and the libc call's size dispatch would cost more than
+ * the copy. */
+SSE_KINLINE void pad_copy(char *d, const char *s, size_t n) {
+    if (n >= 32) {
+        memcpy(d, s, 32);
+        memcpy(d + n - 32, s + n - 32, 32);
+    } else if (n >= 16) {
+        memcpy(d, s, 16);
+        memcpy(d + n - 16, s + n - 16, 16);
+    } else if (n >= 8) {
+        memcpy(d, s, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else if (n) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+#endif
+
 /* The masks of buf[i, len), the buffer's last partial block (i < len,
  * len - i < 64), as simd_masks gives them for a whole block. */
 SSE_KINLINE void tail_masks(const char *buf, size_t len, size_t i, uint64_t *cr, uint64_t *lf) {
@@ -64,7 +90,7 @@ SSE_KINLINE void tail_masks(const char *buf, size_t len, size_t i, uint64_t *cr,
         *lf >>= shift;
     } else {
         char pad[64] = {0};
-        memcpy(pad, buf, len);
+        pad_copy(pad, buf, len);
         simd_masks(simd_classify(pad, 0), cr, lf);
     }
 #endif
