@@ -51,8 +51,8 @@ if(BLOCK EQUAL 1 OR BLOCK EQUAL 2)
   # 1 MiB default ends in the same 64 KiB read as the two events after it,
   # which a loop that drops the rest of a chunk after an error loses.
   string(REPEAT "x" 1048676 long)
-  file(WRITE ${WORK}/limit.sse "data: before\n\ndata: ${long}\n\ndata: after 1\n\nevent: e\ndata: after 2\n\n")
-  execute_process(COMMAND ${EMULATOR} ${PROGRAM} INPUT_FILE ${WORK}/limit.sse
+  file(WRITE ${WORK}/limit-${BLOCK}.sse "data: before\n\ndata: ${long}\n\ndata: after 1\n\nevent: e\ndata: after 2\n\n")
+  execute_process(COMMAND ${EMULATOR} ${PROGRAM} INPUT_FILE ${WORK}/limit-${BLOCK}.sse
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   set(want_out "message: before\nmessage: after 1\ne: after 2\n")
   # The line starts at byte 14; the limit trips at its 1 MiB + 1st byte.
