@@ -19,14 +19,22 @@ static inline uint32_t word4(const char *p) {
     memcpy(&w, p, 4);
     return w;
 }
+static inline uint16_t word2(const char *p) {
+    uint16_t w;
+    memcpy(&w, p, 2);
+    return w;
+}
 #define WORD4(a, b, c, d) \
     ((uint32_t)(uint8_t)(a) | (uint32_t)(uint8_t)(b) << 8 | (uint32_t)(uint8_t)(c) << 16 | \
      (uint32_t)(uint8_t)(d) << 24)
+#define WORD2(a, b) ((uint16_t)((uint8_t)(a) | (uint8_t)(b) << 8))
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #  undef WORD4
 #  define WORD4(a, b, c, d) \
     ((uint32_t)(uint8_t)(d) | (uint32_t)(uint8_t)(c) << 8 | (uint32_t)(uint8_t)(b) << 16 | \
      (uint32_t)(uint8_t)(a) << 24)
+#  undef WORD2
+#  define WORD2(a, b) ((uint16_t)((uint8_t)(b) | (uint8_t)(a) << 8))
 #endif
 
 /* The event's flags (has_data, skip_event, id_changed, stored; adjacent in
@@ -509,16 +517,17 @@ SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
     if (!pull) event_id(p, &ev);
     /* len - 5 < lim5 exactly when 5 <= len <= max_line (one test). */
     const size_t lim5 = p->max_line >= 5 ? p->max_line - 4 : 0;
+    /* The flags an event's first "data:" line takes the shortcut without
+     * (the rest go through field_data). */
+    const uint32_t fresh = F_HAS_DATA | F_SKIP_EVENT | F_ID_CHANGED | (pull ? F_STORED : 0);
     const sse_line *r = recs, *stop = recs + n;
     for (; r < stop; r++) {
         const char *s = base + r->start;
-        uint32_t len32 = r->end - r->start; /* (its test is the subtraction's flag) */
-        size_t len = len32;
-        uint64_t at = base_offset + r->start;
+        size_t len = (size_t)r->end - r->start;
         sse_step st;
-        if (len32 == 0) {
+        if (len == 0) {
             /* "If the line is empty (a blank line): Dispatch the event." */
-            st = dispatch(p, at, pull, &tail, end, &ev);
+            st = dispatch(p, base_offset + r->start, pull, &tail, end, &ev);
             if (SSE_UNLIKELY(st)) return stopped(p, pull, tail, st, (size_t)(r - recs), done);
             continue;
         }
@@ -528,21 +537,22 @@ SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
         const bool sized = len - 5 < lim5;
         const bool is_data = sized && word4(s) == WORD4('d', 'a', 't', 'a') && s[4] == ':';
         uint32_t f = sse_flags(p);
-        if (SSE_LIKELY(is_data && !(f & (F_HAS_DATA | F_SKIP_EVENT)))) {
-            /* The commonest line, an event's first "data:" line: what
-             * field_data does with it, inline. */
+        if (SSE_LIKELY(is_data && !(f & fresh))) {
+            /* The commonest line, an event's first "data:" line (with no
+             * id to commit at its dispatch, and, pull, nothing stored):
+             * what field_data does with it, inline. */
             size_t sp = s[5] == ' ';
             const char *v = s + 5 + sp;
             size_t vlen = len - 5 - sp;
             if (SSE_LIKELY(vlen <= p->max_data)) {
-                if (f == 0 && r + 1 < stop && r[1].start == r[1].end) {
-                    /* The next line is blank, and nothing else is set:
-                     * what setting the data buffer to v and dispatching
-                     * would do, without the round trip through it. */
+                if (r + 1 < stop && r[1].start == r[1].end) {
+                    /* The next line is blank: what setting the data
+                     * buffer to v and dispatching would do, without the
+                     * round trip through it. */
                     r++;
-                    at = base_offset + r->start;
-                    st = emit(p, v, vlen, at, pull, &tail, end, false, &ev);
-                    if (SSE_UNLIKELY(st)) return stopped(p, pull, tail, st, (size_t)(r - recs), done);
+                    st = emit(p, v, vlen, base_offset + r->start, pull, &tail, end, false, &ev);
+                    if (SSE_UNLIKELY(st))
+                        return stopped(p, pull, tail, st, (size_t)(r - recs), done);
                     continue;
                 }
                 p->has_data = true;
@@ -552,21 +562,26 @@ SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
             }
         }
         if (pull) p->queue.tail = tail;
-        if (SSE_UNLIKELY(len > p->max_line)) {
+        uint64_t at = base_offset + r->start;
+        if (sized) {
+            if (is_data && !p->skip_event) {
+                /* A "data:" line, as line() takes it. */
+                size_t sp = s[5] == ' ';
+                st = field_data(p, s + 5 + sp, len - 5 - sp, at + 5 + sp);
+            } else if (word4(s) == WORD4('e', 'v', 'e', 'n') && word2(s + 4) == WORD2('t', ':') &&
+                       !p->skip_event) {
+                /* An "event:" line, likewise (LLM streams name most events). */
+                size_t sp = s[6] == ' ';
+                st = field_event(p, s + 6 + sp, len - 6 - sp, at + 6 + sp);
+            } else if ((word4(s) & WORD4(0xff, 0xff, 0xff, 0)) == WORD4('i', 'd', ':', 0) &&
+                       !p->skip_event) {
+                size_t sp = s[3] == ' ';
+                st = field_id(p, s + 3 + sp, len - 3 - sp, at + 3 + sp);
+            } else {
+                st = pull ? line_pull(p, s, len, at, false) : line_cb(p, s, len, at);
+            }
+        } else if (SSE_UNLIKELY(len > p->max_line)) {
             st = simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, at + p->max_line);
-        } else if (is_data && !p->skip_event) {
-            /* A "data:" line, as line() takes it. */
-            size_t sp = s[5] == ' ';
-            st = field_data(p, s + 5 + sp, len - 5 - sp, at + 5 + sp);
-        } else if (sized && word4(s) == WORD4('e', 'v', 'e', 'n') && s[4] == 't' && s[5] == ':' &&
-                   !p->skip_event) {
-            /* An "event:" line, likewise (LLM streams name most events). */
-            size_t sp = s[6] == ' ';
-            st = field_event(p, s + 6 + sp, len - 6 - sp, at + 6 + sp);
-        } else if (sized && (word4(s) & WORD4(0xff, 0xff, 0xff, 0)) == WORD4('i', 'd', ':', 0) &&
-                   !p->skip_event) {
-            size_t sp = s[3] == ' ';
-            st = field_id(p, s + 3 + sp, len - 3 - sp, at + 3 + sp);
         } else {
             st = pull ? line_pull(p, s, len, at, false) : line_cb(p, s, len, at);
         }
