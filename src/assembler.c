@@ -181,8 +181,9 @@ static inline bool has_nul(const char *s, size_t n) {
     return n && (!s[0] || !s[n / 2] || !s[n - 1]);
 }
 
-/* The event's lastEventId: the last event ID string. Feed sets it once a
- * batch, in the event the batch's callbacks are handed, and again when an
+/* The event's lastEventId: the last event ID string. It is set once a
+ * batch in an event of the batch's frame (the one feed's callbacks are
+ * handed; pull copies its id into each queued event), and again when an
  * id is committed: nothing else changes it (a callback's reset is
  * deferred). */
 SSE_INLINE void event_id(const simdsse_parser *p, simdsse_event *ev) {
@@ -195,9 +196,9 @@ SSE_INLINE void event_id(const simdsse_parser *p, simdsse_event *ev) {
  * event whose one data line is followed by its blank line (the data buffer
  * set and emptied again at once, so never stored). Pull: the event goes to
  * *tail, the queue's end as the batch loop keeps it; `end` is its last
- * slot's end; `stored`: data or type lies in a store. Feed: the event is
- * built in *cb, whose id is the last event ID string already (see
- * event_id). */
+ * slot's end; `stored`: data or type lies in a store. *cb: the frame's
+ * event, whose id is the last event ID string already (see event_id);
+ * feed builds the event there. */
 SSE_INLINE sse_step emit(simdsse_parser *p, const char *data, size_t dlen, uint64_t offset,
                          const bool pull, simdsse_item **tail, const simdsse_item *end,
                          bool stored, simdsse_event *cb) {
@@ -227,7 +228,7 @@ SSE_INLINE sse_step emit(simdsse_parser *p, const char *data, size_t dlen, uint6
         ev->type.ptr = message_type;
         ev->type.len = sizeof message_type - 1;
     }
-    if (pull) event_id(p, ev);
+    if (pull) ev->id = cb->id; /* (whole: stored once a batch, or at a commit) */
     ev->offset = offset;
     /* 8. Dispatch. */
     if (pull) {
@@ -264,7 +265,7 @@ SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull
              * them). */
             if (pull && *tail != p->queue.head) return SSE_BEFORE;
             commit_id(p);
-            if (!pull) event_id(p, cb);
+            event_id(p, cb);
         }
         if (f & F_SKIP_EVENT) { /* the end of an event a limit discarded */
             p->skip_event = false;
@@ -513,15 +514,19 @@ SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
     p->src_end = base + blen;
     simdsse_item *tail = pull ? sse_queue_slot(p) : NULL;
     const simdsse_item *end = pull ? sse_queue_end(p->pull) : NULL;
-    simdsse_event ev; /* feed: what on_event is handed */
-    if (!pull) event_id(p, &ev);
+    simdsse_event ev; /* (see event_id) */
+    event_id(p, &ev);
     /* len - 5 < lim5 exactly when 5 <= len <= max_line (one test). */
     const size_t lim5 = p->max_line >= 5 ? p->max_line - 4 : 0;
     /* The flags an event's first "data:" line takes the shortcut without
      * (the rest go through field_data). */
     const uint32_t fresh = F_HAS_DATA | F_SKIP_EVENT | F_ID_CHANGED | (pull ? F_STORED : 0);
-    const sse_line *r = recs, *stop = recs + n;
-    for (; r < stop; r++) {
+    if (SSE_UNLIKELY(n == 0)) {
+        *done = 0;
+        return SSE_GO;
+    }
+    const sse_line *r = recs, *last = recs + n - 1;
+    for (; r <= last; r++) {
         const char *s = base + r->start;
         size_t len = (size_t)r->end - r->start;
         sse_step st;
@@ -545,7 +550,7 @@ SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
             const char *v = s + 5 + sp;
             size_t vlen = len - 5 - sp;
             if (SSE_LIKELY(vlen <= p->max_data)) {
-                if (r + 1 < stop && r[1].start == r[1].end) {
+                if (r < last && r[1].start == r[1].end) {
                     /* The next line is blank: what setting the data
                      * buffer to v and dispatching would do, without the
                      * round trip through it. */
@@ -613,16 +618,16 @@ sse_step simdsse__assemble_pull(simdsse_parser *p, const char *base, size_t blen
 sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, uint64_t offset) {
     p->src_end = s + len;
     /* "If the line is empty (a blank line): Dispatch the event." */
+    if (len) return p->pulling ? sse_go_on(line_pull(p, s, len, offset, true))
+                               : line_cb(p, s, len, offset);
+    simdsse_event ev;
+    event_id(p, &ev);
     if (p->pulling) {
-        if (len) return sse_go_on(line_pull(p, s, len, offset, true));
         simdsse_item *tail = sse_queue_slot(p);
-        sse_step st = dispatch(p, offset, true, &tail, sse_queue_end(p->pull), NULL);
+        sse_step st = dispatch(p, offset, true, &tail, sse_queue_end(p->pull), &ev);
         p->queue.tail = tail;
         return st;
     }
-    if (len) return line_cb(p, s, len, offset);
-    simdsse_event ev;
-    event_id(p, &ev);
     return dispatch(p, offset, false, NULL, NULL, &ev);
 }
 
