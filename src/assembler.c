@@ -19,15 +19,42 @@ static inline uint32_t word4(const char *p) {
     memcpy(&w, p, 4);
     return w;
 }
+static inline uint16_t word2(const char *p) {
+    uint16_t w;
+    memcpy(&w, p, 2);
+    return w;
+}
 #define WORD4(a, b, c, d) \
     ((uint32_t)(uint8_t)(a) | (uint32_t)(uint8_t)(b) << 8 | (uint32_t)(uint8_t)(c) << 16 | \
      (uint32_t)(uint8_t)(d) << 24)
+#define WORD2(a, b) ((uint16_t)((uint8_t)(a) | (uint8_t)(b) << 8))
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #  undef WORD4
 #  define WORD4(a, b, c, d) \
     ((uint32_t)(uint8_t)(d) | (uint32_t)(uint8_t)(c) << 8 | (uint32_t)(uint8_t)(b) << 16 | \
      (uint32_t)(uint8_t)(a) << 24)
+#  undef WORD2
+#  define WORD2(a, b) ((uint16_t)((uint8_t)(b) | (uint8_t)(a) << 8))
 #endif
+
+/* The event's flags (has_data, skip_event, id_changed, stored; adjacent in
+ * that order, see parser.h) as one word, so the common line and blank line
+ * test them in one compare. FLAG(i): the i-th of them set. */
+_Static_assert(sizeof(bool) == 1, "flags are bytes");
+_Static_assert(offsetof(simdsse_parser, skip_event) == offsetof(simdsse_parser, has_data) + 1 &&
+                   offsetof(simdsse_parser, id_changed) == offsetof(simdsse_parser, has_data) + 2 &&
+                   offsetof(simdsse_parser, stored) == offsetof(simdsse_parser, has_data) + 3,
+               "the event's flags are one word");
+#define FLAG(i) WORD4((i) == 0, (i) == 1, (i) == 2, (i) == 3)
+#define F_HAS_DATA FLAG(0)
+#define F_SKIP_EVENT FLAG(1)
+#define F_ID_CHANGED FLAG(2)
+#define F_STORED FLAG(3)
+static inline uint32_t sse_flags(const simdsse_parser *p) {
+    uint32_t w;
+    memcpy(&w, (const char *)p + offsetof(simdsse_parser, has_data), 4);
+    return w;
+}
 
 /* MARK: - Reporting: to the callbacks (feed) or the pull queue (next)
  *
@@ -84,7 +111,7 @@ static sse_step no_memory(simdsse_parser *p) {
  *    stale from now on, stands for "equal to last_id" until the next id
  *    field. No copy, no allocation. */
 static void commit_id(simdsse_parser *p) {
-    /* Field by field, for the reason given in dispatch(). */
+    /* Field by field, for the reason given in emit(). */
     char *ptr = p->last_id.ptr;
     size_t len = p->last_id.len, cap = p->last_id.cap;
     p->last_id.ptr = p->id_buf.ptr;
@@ -154,31 +181,27 @@ static inline bool has_nul(const char *s, size_t n) {
     return n && (!s[0] || !s[n / 2] || !s[n - 1]);
 }
 
-/* Dispatch the event. Inlined into the line loop: a blank line ending an
- * event is half the lines of a typical stream. Pull: the event goes to
+/* The event's lastEventId: the last event ID string. It is set once a
+ * batch in an event of the batch's frame (the one feed's callbacks are
+ * handed; pull copies its id into each queued event), and again when an
+ * id is committed: nothing else changes it (a callback's reset is
+ * deferred). */
+SSE_INLINE void event_id(const simdsse_parser *p, simdsse_event *ev) {
+    ev->id.ptr = p->last_id_ptr;
+    ev->id.len = p->last_id.len;
+}
+
+/* Steps 3 to 8 of dispatching an event whose data buffer is data[0, dlen)
+ * and not empty: the end of dispatch() below, and the batch loop's for an
+ * event whose one data line is followed by its blank line (the data buffer
+ * set and emptied again at once, so never stored). Pull: the event goes to
  * *tail, the queue's end as the batch loop keeps it; `end` is its last
- * slot's end. */
-SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull,
-                             simdsse_item **tail, const simdsse_item *end) {
-    /* 1. (see commit_id) */
-    if (SSE_UNLIKELY(p->id_changed)) {
-        /* Pull: the last event ID changes here, and queued items must show
-         * the one before (simdsse_parser_last_event_id answers for them). */
-        if (pull && *tail != p->queue.head) return SSE_BEFORE;
-        commit_id(p);
-    }
-    if (SSE_UNLIKELY(p->skip_event)) { /* the end of an event a limit discarded */
-        p->skip_event = false;
-        p->has_data = false;
-        p->type.len = 0;
-        return SSE_GO;
-    }
-    /* 2. "If the data buffer is an empty string, set the data buffer and the
-     *    event type buffer to the empty string and return." */
-    if (SSE_UNLIKELY(!p->has_data)) {
-        p->type.len = 0;
-        return SSE_GO;
-    }
+ * slot's end; `stored`: data or type lies in a store. *cb: the frame's
+ * event, whose id is the last event ID string already (see event_id);
+ * feed builds the event there. */
+SSE_INLINE sse_step emit(simdsse_parser *p, const char *data, size_t dlen, uint64_t offset,
+                         const bool pull, simdsse_item **tail, const simdsse_item *end,
+                         bool stored, simdsse_event *cb) {
     /* 3. "If the data buffer's last character is a U+000A LINE FEED (LF)
      *    character, then remove the last character from the data buffer."
      *    We never store that final LF: `data` holds the lines joined by LF. */
@@ -186,43 +209,83 @@ SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull
      * was just stored as two 8-byte halves, and waits for the stores to
      * retire instead of being forwarded from them.) The pull API builds
      * the event in its queue. */
-    simdsse_event local, *ev = &local;
+    simdsse_event *ev = cb;
     if (pull) {
         (*tail)->kind = SIMDSSE_ITEM_EVENT;
         ev = &(*tail)->event;
     }
-    ev->data.ptr = p->data.ptr;
-    ev->data.len = p->data.len;
+    ev->data.ptr = data;
+    ev->data.len = dlen;
     /* 5-6. type "message", unless "the event type buffer has a value other
      *    than the empty string"; lastEventId is the last event ID string. */
-    ev->type.ptr = p->type.ptr;
-    ev->type.len = p->type.len;
-    if (!ev->type.len) {
+    if (SSE_UNLIKELY(p->type.len)) {
+        ev->type.ptr = p->type.ptr;
+        ev->type.len = p->type.len;
+        /* 7. "Set [...] the event type buffer to the empty string." (It
+         *    is already, unless it was set.) */
+        p->type.len = 0;
+    } else {
         ev->type.ptr = message_type;
         ev->type.len = sizeof message_type - 1;
     }
-    ev->id.ptr = p->last_id_ptr;
-    ev->id.len = p->last_id.len;
+    if (pull) ev->id = cb->id; /* (whole: stored once a batch, or at a commit) */
     ev->offset = offset;
-    /* 7. "Set the data buffer and the event type buffer to the empty string." */
-    p->has_data = false;
-    p->data.len = 0;
-    p->type.len = 0;
     /* 8. Dispatch. */
     if (pull) {
         /* Data or type in the stores is rewritten by the next event's
          * lines; borrowed from the chunk, it lasts until NEED_INPUT. (The
-         * id lies in last_id, which only the next commit, above, frees
+         * id lies in last_id, which only the next commit, below, frees
          * for rewriting.) */
         *tail = sse_slot_after(*tail);
-        if (SSE_UNLIKELY(p->stored)) {
+        if (SSE_UNLIKELY(stored)) {
             p->stored = false;
             return SSE_STOP;
         }
         return *tail == end ? SSE_STOP : SSE_GO; /* the queue is full */
     }
-    if (p->on_event && (p->on_event(p->user, &local) | p->deferred)) return SSE_STOP;
+    if (p->on_event && (p->on_event(p->user, cb) | p->deferred)) return SSE_STOP;
     return SSE_GO;
+}
+
+/* Dispatch the event. Inlined into the line loop: a blank line ending an
+ * event is half the lines of a typical stream. Pull: as emit. */
+SSE_INLINE sse_step dispatch(simdsse_parser *p, uint64_t offset, const bool pull,
+                             simdsse_item **tail, const simdsse_item *end, simdsse_event *cb) {
+    /* The common event in one test: it has data, no id field changed the
+     * buffer, no limit discarded it, and nothing of it was stored. (Feed
+     * has no use for `stored`: it is cleared here, and the next event
+     * takes the one test again.) */
+    uint32_t f = sse_flags(p);
+    if (SSE_UNLIKELY(f != F_HAS_DATA)) {
+        if (!pull) p->stored = false;
+        /* 1. (see commit_id) */
+        if (f & F_ID_CHANGED) {
+            /* Pull: the last event ID changes here, and queued items must
+             * show the one before (simdsse_parser_last_event_id answers for
+             * them). */
+            if (pull && *tail != p->queue.head) return SSE_BEFORE;
+            commit_id(p);
+            event_id(p, cb);
+        }
+        if (f & F_SKIP_EVENT) { /* the end of an event a limit discarded */
+            p->skip_event = false;
+            p->has_data = false;
+            p->type.len = 0;
+            return SSE_GO;
+        }
+        /* 2. "If the data buffer is an empty string, set the data buffer and
+         *    the event type buffer to the empty string and return." */
+        if (!(f & F_HAS_DATA)) {
+            p->type.len = 0;
+            return SSE_GO;
+        }
+    }
+    /* 7. "Set the data buffer [...] to the empty string." (Before the
+     *    event goes out, in the standard's order.) */
+    p->has_data = false;
+    size_t dlen = p->data.len;
+    p->data.len = 0;
+    return emit(p, p->data.ptr, dlen, offset, pull, tail, end, pull && (f & F_STORED), cb);
 }
 
 /* Copies n bytes in whole 64-byte moves: reads and writes up to 63 bytes
@@ -426,11 +489,20 @@ static sse_step line_pull(simdsse_parser *p, const char *s, size_t len, uint64_t
  *
  * line() above is the whole of the standard's line handling. The loop
  * takes shortcuts for the lines that make up most streams: a blank line
- * dispatches, a "data:" line goes straight to field_data, an "event:"
- * line to field_event. (A
+ * dispatches, an event's first "data:" line is taken inline (and, when a
+ * blank line follows, dispatched with it), other "data:" lines go
+ * straight to field_data, "event:" and "id:" lines to their handlers. (A
  * branch-free classification of every line by its first eight bytes, with
  * one switch, measured no faster on mixed streams and slower on the common
  * ones: the line types of a stream are mostly predictable.) */
+
+/* A dispatch stopped the batch at line i. */
+SSE_INLINE sse_step stopped(simdsse_parser *p, const bool pull, simdsse_item *tail, sse_step st,
+                            size_t i, size_t *done) {
+    if (pull) p->queue.tail = tail;
+    *done = i + (st != SSE_BEFORE);
+    return st;
+}
 
 /* Pull: the queue's end lives in `tail` while events are dispatched, not
  * in memory, where each event would wait on the last one's store; it goes
@@ -442,39 +514,79 @@ SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
     p->src_end = base + blen;
     simdsse_item *tail = pull ? sse_queue_slot(p) : NULL;
     const simdsse_item *end = pull ? sse_queue_end(p->pull) : NULL;
-    for (size_t i = 0; i < n; i++) {
-        const sse_line r = recs[i];
-        const char *s = base + r.start;
-        size_t len = r.end - r.start;
-        uint64_t at = base_offset + r.start;
+    simdsse_event ev; /* (see event_id) */
+    event_id(p, &ev);
+    /* len - 5 < lim5 exactly when 5 <= len <= max_line (one test). */
+    const size_t lim5 = p->max_line >= 5 ? p->max_line - 4 : 0;
+    /* The flags an event's first "data:" line takes the shortcut without
+     * (the rest go through field_data). */
+    const uint32_t fresh = F_HAS_DATA | F_SKIP_EVENT | F_ID_CHANGED | (pull ? F_STORED : 0);
+    if (SSE_UNLIKELY(n == 0)) {
+        *done = 0;
+        return SSE_GO;
+    }
+    const sse_line *r = recs, *last = recs + n - 1;
+    for (; r <= last; r++) {
+        const char *s = base + r->start;
+        size_t len = (size_t)r->end - r->start;
         sse_step st;
         if (len == 0) {
             /* "If the line is empty (a blank line): Dispatch the event." */
-            st = dispatch(p, at, pull, &tail, end);
-            if (SSE_UNLIKELY(st)) {
-                if (pull) p->queue.tail = tail;
-                *done = i + (st != SSE_BEFORE);
-                return st;
-            }
+            st = dispatch(p, base_offset + r->start, pull, &tail, end, &ev);
+            if (SSE_UNLIKELY(st)) return stopped(p, pull, tail, st, (size_t)(r - recs), done);
             continue;
         }
+        /* The shortcuts read five bytes of a line: 5 <= len <= max_line.
+         * s[5] is in the line or is its terminator, so their space tests
+         * need no length test. */
+        const bool sized = len - 5 < lim5;
+        const bool is_data = sized && word4(s) == WORD4('d', 'a', 't', 'a') && s[4] == ':';
+        uint32_t f = sse_flags(p);
+        if (SSE_LIKELY(is_data && !(f & fresh))) {
+            /* The commonest line, an event's first "data:" line (with no
+             * id to commit at its dispatch, and, pull, nothing stored):
+             * what field_data does with it, inline. */
+            size_t sp = s[5] == ' ';
+            const char *v = s + 5 + sp;
+            size_t vlen = len - 5 - sp;
+            if (SSE_LIKELY(vlen <= p->max_data)) {
+                if (r < last && r[1].start == r[1].end) {
+                    /* The next line is blank: what setting the data
+                     * buffer to v and dispatching would do, without the
+                     * round trip through it. */
+                    r++;
+                    st = emit(p, v, vlen, base_offset + r->start, pull, &tail, end, false, &ev);
+                    if (SSE_UNLIKELY(st))
+                        return stopped(p, pull, tail, st, (size_t)(r - recs), done);
+                    continue;
+                }
+                p->has_data = true;
+                p->data.ptr = v; /* borrowed */
+                p->data.len = vlen;
+                continue;
+            }
+        }
         if (pull) p->queue.tail = tail;
-        if (SSE_UNLIKELY(len > p->max_line)) {
+        uint64_t at = base_offset + r->start;
+        if (sized) {
+            if (is_data && !p->skip_event) {
+                /* A "data:" line, as line() takes it. */
+                size_t sp = s[5] == ' ';
+                st = field_data(p, s + 5 + sp, len - 5 - sp, at + 5 + sp);
+            } else if (word4(s) == WORD4('e', 'v', 'e', 'n') && word2(s + 4) == WORD2('t', ':') &&
+                       !p->skip_event) {
+                /* An "event:" line, likewise (LLM streams name most events). */
+                size_t sp = s[6] == ' ';
+                st = field_event(p, s + 6 + sp, len - 6 - sp, at + 6 + sp);
+            } else if ((word4(s) & WORD4(0xff, 0xff, 0xff, 0)) == WORD4('i', 'd', ':', 0) &&
+                       !p->skip_event) {
+                size_t sp = s[3] == ' ';
+                st = field_id(p, s + 3 + sp, len - 3 - sp, at + 3 + sp);
+            } else {
+                st = pull ? line_pull(p, s, len, at, false) : line_cb(p, s, len, at);
+            }
+        } else if (SSE_UNLIKELY(len > p->max_line)) {
             st = simdsse__fail(p, SIMDSSE_ERR_LINE_TOO_LONG, at + p->max_line);
-        } else if (len >= 5 && word4(s) == WORD4('d', 'a', 't', 'a') && s[4] == ':' &&
-                   !p->skip_event) {
-            /* A "data:" line, as line() takes it. s[5] is in the line or is
-             * its terminator, so the space test needs no branch. */
-            size_t sp = len > 5 && s[5] == ' ';
-            st = field_data(p, s + 5 + sp, len - 5 - sp, at + 5 + sp);
-        } else if (len >= 6 && word4(s) == WORD4('e', 'v', 'e', 'n') && s[4] == 't' &&
-                   s[5] == ':' && !p->skip_event) {
-            /* An "event:" line, likewise (LLM streams name most events). */
-            size_t sp = len > 6 && s[6] == ' ';
-            st = field_event(p, s + 6 + sp, len - 6 - sp, at + 6 + sp);
-        } else if (len >= 3 && s[0] == 'i' && s[1] == 'd' && s[2] == ':' && !p->skip_event) {
-            size_t sp = len > 3 && s[3] == ' ';
-            st = field_id(p, s + 3 + sp, len - 3 - sp, at + 3 + sp);
         } else {
             st = pull ? line_pull(p, s, len, at, false) : line_cb(p, s, len, at);
         }
@@ -483,7 +595,7 @@ SSE_INLINE sse_step assemble(simdsse_parser *p, const char *base, size_t blen,
                 tail = sse_queue_slot(p);
                 if (st == SSE_QUEUED) continue;
             }
-            *done = i + (st != SSE_BEFORE);
+            *done = (size_t)(r - recs) + (st != SSE_BEFORE);
             return st;
         }
     }
@@ -506,14 +618,17 @@ sse_step simdsse__assemble_pull(simdsse_parser *p, const char *base, size_t blen
 sse_step simdsse__assemble_line(simdsse_parser *p, const char *s, size_t len, uint64_t offset) {
     p->src_end = s + len;
     /* "If the line is empty (a blank line): Dispatch the event." */
+    if (len) return p->pulling ? sse_go_on(line_pull(p, s, len, offset, true))
+                               : line_cb(p, s, len, offset);
+    simdsse_event ev;
+    event_id(p, &ev);
     if (p->pulling) {
-        if (len) return sse_go_on(line_pull(p, s, len, offset, true));
         simdsse_item *tail = sse_queue_slot(p);
-        sse_step st = dispatch(p, offset, true, &tail, sse_queue_end(p->pull));
+        sse_step st = dispatch(p, offset, true, &tail, sse_queue_end(p->pull), &ev);
         p->queue.tail = tail;
         return st;
     }
-    return len == 0 ? dispatch(p, offset, false, NULL, NULL) : line_cb(p, s, len, offset);
+    return dispatch(p, offset, false, NULL, NULL, &ev);
 }
 
 sse_step simdsse__assemble_data(simdsse_parser *p, const char *v, size_t vlen, uint64_t at) {

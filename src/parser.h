@@ -63,19 +63,21 @@ struct simdsse_parser {
         uint32_t gate;
     };
     bool busy;           /* feed is running: its callbacks may be on the stack */
+    /* These four are adjacent, in this order: the assembler tests them as
+     * one word (sse_flags in assembler.c). */
     bool has_data;       /* the data buffer is not the empty string */
+    bool skip_event;     /* dropping lines up to the next blank line */
     bool id_changed;     /* id_buf differs from last_id */
+    bool stored;         /* data or type was copied into its store since the
+                          * last pull dispatch (may be stale-true in feed) */
     bool line_pending;   /* `line` holds the start of an unfinished line */
     uint8_t line_cut;    /* bytes of that line's start not in `line`: its
                           * "data:" or "data: ", when it is the event's
                           * first data line (see carry in parser.c) */
     bool skip_line;      /* dropping the rest of an over-long line */
-    bool skip_event;     /* dropping lines up to the next blank line */
     bool short_lines;    /* the last batch's lines were short: use the kernel's
                           * variant for them (simdsse__kernel_short) */
     bool pulling;        /* items go to the pull queue, not to callbacks */
-    bool stored;         /* data or type was copied into its store since the
-                          * last pull dispatch (may be stale-true in feed) */
     uint8_t deferred;    /* SSE_DEFER_*: asked for by a callback */
     int8_t first_error;  /* the first limit error of this feed, or 0 */
 };
