@@ -4,6 +4,8 @@
  */
 #include "text.h"
 
+#include "ascii.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,28 +43,10 @@ static int reserve(void **buf, size_t *cap, size_t len, size_t more, size_t unit
     return 0;
 }
 
-/* Bytes of s[0, n) before the first non-ASCII one. */
-static size_t ascii_prefix(const unsigned char *s, size_t n) {
-    size_t i = 0;
-#if defined(__SSE2__)
-    for (; i + 16 <= n; i += 16) {
-        int m = _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + i)));
-        if (m) return i + (size_t)__builtin_ctz((unsigned)m);
-    }
-#endif
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (w & 0x8080808080808080u) break;
-    }
-    while (i < n && s[i] < 0x80) i++;
-    return i;
-}
-
 int sse_text_append_slow(sse_text *t, const char *s, size_t n, size_t *start, size_t *end,
                          int *wide) {
     const unsigned char *u = (const unsigned char *)s;
-    if (ascii_prefix(u, n) == n) {
+    if (sse_ascii_prefix(u, n) == n) {
         if (reserve((void **)&t->narrow, &t->ncap, t->nlen, n, 1)) return -1;
         if (n) memcpy(t->narrow + t->nlen, u, n);
         *start = t->nlen;

@@ -18,6 +18,8 @@
  */
 #include "binding.h"
 
+#include "ascii.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -32,36 +34,6 @@
 #else
 #define ALWAYS_INLINE inline
 #endif
-
-/* Bytes of s[0, n) before the first non-ASCII one. */
-static ALWAYS_INLINE size_t ascii_prefix(const unsigned char *s, size_t n) {
-    size_t i = 0;
-#if defined(__SSE2__)
-    if (n >= 16) {
-        for (; i + 32 <= n; i += 32) {
-            __m128i a = _mm_loadu_si128((const __m128i *)(s + i));
-            __m128i b = _mm_loadu_si128((const __m128i *)(s + i + 16));
-            if (_mm_movemask_epi8(_mm_or_si128(a, b))) break;
-        }
-        for (; i + 16 <= n; i += 16) {
-            unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + i)));
-            if (m) return i + (size_t)__builtin_ctz(m);
-        }
-        if (i == n) return n;
-        /* The last n - i bytes, as the end of the block ending at n (whose
-         * first bytes were found ASCII). */
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + n - 16)));
-        return m ? n - 16 + (size_t)__builtin_ctz(m) : n;
-    }
-#endif
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (w & 0x8080808080808080u) break;
-    }
-    while (i < n && s[i] < 0x80) i++;
-    return i;
-}
 
 /* What decode() needs to know of s[0, n) before it starts. */
 typedef struct scan_result {
@@ -86,7 +58,7 @@ static ALWAYS_INLINE size_t sum_bytes(__m128i v) {
 
 /* The ASCII prefix, and past it the continuation bytes and the largest. */
 static ALWAYS_INLINE scan_result scan(const unsigned char *s, size_t n) {
-    scan_result r = {ascii_prefix(s, n), 0, 0};
+    scan_result r = {sse_ascii_prefix(s, n), 0, 0};
     size_t i = r.ascii;
     if (i == n) return r;
 #if defined(__SSE2__)
