@@ -20,7 +20,9 @@
  *  3. reports events/s over the run, client CPU (user + system) per event,
  *     and how many events each read delivered (events per stream wakeup).
  * Then the same load runs through libcurl alone (a bare multi_socket loop
- * that only counts blank lines): the floor under any client on libcurl.
+ * that only counts bytes): the floor under any client on libcurl; and
+ * through the sockets alone (a hand-written GET, epoll and recv, no HTTP):
+ * what loopback TCP costs any client.
  * With --node DIR (where `npm install --prefix DIR eventsource@5` put the
  * npm client), the same load runs through eventsource_baseline.mjs next,
  * against a fresh server, for a baseline in the same run: its CPU per event
@@ -36,7 +38,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -490,6 +496,79 @@ static int curl_floor(const char *server_bin, const char *shape, int n, long eve
     return !l.failed && bytes == (uint64_t)n * (8 + (uint64_t)events * chunk_bytes) ? 0 : -1;
 }
 
+/* MARK: - Under the floor: the kernel alone, no HTTP */
+
+/* The same load read straight off the sockets: a hand-written GET, then
+ * epoll and recv until a short read, bytes counted and dropped; no HTTP
+ * parsing, no libcurl. What loopback TCP and epoll cost this process per
+ * event, under any client at all. */
+static int raw_floor(const char *server_bin, const char *shape, int n, long events, long size,
+                     long interval_us, size_t buffer_size, double *cpu_us_per_event,
+                     double *user_share) {
+    server srv = start_load(server_bin, shape, events, size, interval_us);
+    int ep = epoll_create1(0);
+    int *fds = calloc((size_t)n, sizeof *fds);
+    uint64_t *got = calloc((size_t)n, sizeof *got);
+    size_t cap = buffer_size ? buffer_size : SIMDSSE_CLIENT_DEFAULT_BUFFER_SIZE;
+    char *buf = malloc(cap);
+    if (ep < 0 || !fds || !got || !buf) return -1;
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    char req[128];
+    int req_len = snprintf(req, sizeof req,
+                           "GET /stream HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                           "Accept: text/event-stream\r\n\r\n",
+                           srv.port);
+    for (int i = 0; i < n; i++) {
+        fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+        if (fds[i] < 0 || connect(fds[i], (struct sockaddr *)&sa, sizeof sa) ||
+            write(fds[i], req, (size_t)req_len) != req_len)
+            return -1;
+    }
+    /* Open: each stream's head and ": ready" comment in (they fit a read). */
+    for (int i = 0; i < n; i++) {
+        char head[1024];
+        size_t len = 0;
+        while (len < sizeof head - 1) {
+            ssize_t k = read(fds[i], head + len, sizeof head - 1 - len);
+            if (k <= 0) return -1;
+            len += (size_t)k;
+            head[len] = '\0';
+            if (strstr(head, ": ready\n")) break;
+        }
+        fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)i};
+        if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev)) return -1;
+    }
+    if (write(srv.control, "go\n", 3) != 3) return -1;
+    double u0, c0 = cpu_s(&u0);
+    int open = n;
+    while (open) {
+        struct epoll_event evs[64];
+        int k = epoll_wait(ep, evs, 64, 1000);
+        for (int j = 0; j < k; j++) {
+            uint32_t i = evs[j].data.u32;
+            ssize_t r;
+            /* Until a short read: a full one may leave more behind. */
+            while ((r = recv(fds[i], buf, cap, 0)) == (ssize_t)cap) got[i] += (uint64_t)r;
+            if (r > 0) got[i] += (uint64_t)r;
+            else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
+                close(fds[i]); /* also leaves the epoll set */
+                open--;
+            }
+        }
+    }
+    double u1, cpu = cpu_s(&u1) - c0;
+    *user_share = cpu > 0 ? (u1 - u0) / cpu : 0;
+    uint64_t bytes = 0, want = (uint64_t)events * (uint64_t)(size < 65 ? 65 : size);
+    for (int i = 0; i < n; i++) bytes += got[i];
+    close(ep);
+    stop_server(&srv);
+    free(fds), free(got), free(buf);
+    *cpu_us_per_event = cpu * 1e6 / ((double)n * (double)events);
+    return bytes == (uint64_t)n * want ? 0 : -1;
+}
+
 static int run_shape(const char *server_bin, const char *node_dir, const char *s, int streams,
                      long e, long size, long interval_us, size_t buffer_size) {
     result r;
@@ -510,6 +589,12 @@ static int run_shape(const char *server_bin, const char *node_dir, const char *s
     printf("      libcurl alone (floor, same load, no parsing): %.3f us CPU/event; the client "
            "and parser add %.3f us\n",
            floor_us, ours - floor_us);
+    double raw_us, raw_user;
+    if (raw_floor(server_bin, s, streams, e, size, interval_us, buffer_size, &raw_us, &raw_user))
+        return 1;
+    printf("      sockets alone (epoll and recv, no HTTP, no libcurl): %.3f us "
+           "CPU/event (%.0f%% user); libcurl adds %.3f us\n",
+           raw_us, 100 * raw_user, floor_us - raw_us);
     node_result nr;
     if (node_dir) {
         if (node_bench(server_bin, node_dir, s, streams, e, size, interval_us, &nr)) return 1;
