@@ -134,6 +134,25 @@ static inline void put16(void *out, size_t o, int width, __m128i v) {
 }
 #endif
 
+#if defined(__SSE2__)
+/* The low 8 bytes of v widened to out[o, o + 8). */
+static inline void put8(void *out, size_t o, int width, __m128i v) {
+    const __m128i zero = _mm_setzero_si128();
+    if (width == 1) {
+        _mm_storel_epi64((__m128i *)((Py_UCS1 *)out + o), v);
+        return;
+    }
+    __m128i lo = _mm_unpacklo_epi8(v, zero);
+    if (width == 2) {
+        _mm_storeu_si128((__m128i *)((Py_UCS2 *)out + o), lo);
+    } else {
+        Py_UCS4 *d = (Py_UCS4 *)out + o;
+        _mm_storeu_si128((__m128i *)d, _mm_unpacklo_epi16(lo, zero));
+        _mm_storeu_si128((__m128i *)(d + 4), _mm_unpackhi_epi16(lo, zero));
+    }
+}
+#endif
+
 /* out[0, k) = the ASCII bytes s[0, k), widened. */
 static ALWAYS_INLINE void put_ascii(void *out, int width, const unsigned char *s, size_t k) {
     if (width == 1) {
@@ -162,6 +181,20 @@ static ALWAYS_INLINE void put_ascii(void *out, int width, const unsigned char *s
  */
 static inline int decode(const unsigned char *s, size_t n, size_t ascii, void *out, size_t chars,
                          int width) {
+#if defined(__SSE2__)
+    if (n >= 16 && chars >= 16) {
+        /* The ASCII bytes that end s (the `"}}` after a JSON string, up
+         * to 16 of them) are the last code points: they are written now,
+         * from the block ending at n, and what follows decodes the rest,
+         * its stores bound by where they start. The block's other units
+         * are rewritten below (each of out[0, chars - k) is). */
+        __m128i v = _mm_loadu_si128((const __m128i *)(s + n - 16));
+        unsigned m = (unsigned)_mm_movemask_epi8(v);
+        size_t k = (size_t)__builtin_clz(m << 16 | 0x8000u);
+        put16(out, chars - 16, width, v);
+        n -= k, chars -= k;
+    }
+#endif
     put_ascii(out, width, s, ascii);
     size_t i = ascii, o = ascii;
     while (i < n) {
@@ -208,6 +241,16 @@ static inline int decode(const unsigned char *s, size_t n, size_t ascii, void *o
                 goto next;
             }
             i += 16, o += 16;
+        }
+        /* Near the end, where 16 units would not fit, 8 (the upper 8
+         * bytes of v are 0: ASCII that is not stored). */
+        if (n - i >= 8 && chars - o >= 8) {
+            __m128i v = _mm_loadl_epi64((const __m128i *)(s + i));
+            put8(out, o, width, v);
+            unsigned m = (unsigned)_mm_movemask_epi8(v);
+            unsigned k = m ? (unsigned)__builtin_ctz(m) : 8;
+            i += k, o += k;
+            if (m) continue;
         }
 #endif
         while (i < n && s[i] < 0x80) put(out, o++, width, s[i++]);

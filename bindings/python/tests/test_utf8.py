@@ -28,14 +28,17 @@ INVALID = [b"\x80", b"\xbf", b"\xc0\x80", b"\xc1\xbf", b"\xc2", b"\xc2\x7f", b"\
 
 def well_formed(s):
     """s is as CPython makes a str: of the narrowest kind (a copy made by
-    slicing is), with the NUL after its last code point (read through
-    ctypes: a compact str's data ends the object)."""
+    slicing is), with the NUL after its last code point and the header
+    field before its first one as in the copy (read through ctypes: a
+    compact str's data ends the object)."""
     copy = (s + "x")[:-1]
     top = max(map(ord, s), default=0)
     width = 1 if top < 0x100 else 2 if top < 0x10000 else 4
     end = ctypes.string_at(id(s) + sys.getsizeof(s) - width, width)
+    start = sys.getsizeof(s) - (len(s) + 1) * width - 8
     return (sys.getsizeof(s) == sys.getsizeof(copy) and s.isascii() == copy.isascii()
-            and end == bytes(width))
+            and end == bytes(width)
+            and ctypes.string_at(id(s) + start, 8) == ctypes.string_at(id(copy) + start, 8))
 
 
 def same(got, raw):
@@ -98,6 +101,21 @@ def test_short_values_every_length_and_position():
         for i in range(n):
             for seq in (b"\xc3\xa9", b"\xe2\x82\xac", b"\xf0\x9f\x99\x82", b"\xff"):
                 values.append(ASCII[:i] + seq + ASCII[i + 1 : n])
+    check(values)
+
+
+def test_ascii_runs_near_the_end():
+    # The ASCII that ends a value (written first, from the block ending
+    # there) and the runs before it where fewer than 16 or 8 units are
+    # left, for values of about 16 code points, in each str kind.
+    values = []
+    for before in (0, 1, 3, 8, 15):
+        for first in ("\u00e9", "\u4e2d", "\U0001f642"):
+            for run in range(19):
+                for last in ("", "\u00e8", "\u6587"):
+                    for after in range(19):
+                        text = ASCII.decode()[:before] + first + "r" * run + last + "t" * after
+                        values.append(text.encode("utf-8"))
     check(values)
 
 
