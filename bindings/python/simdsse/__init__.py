@@ -55,24 +55,29 @@ __all__ = [
 ]
 
 
-def _events(parser, chunk, on_error):
-    """The events of one chunk, in stream order, with its limit errors
-    raised (on_error None) or handed to on_error where they happened."""
+def _events(feed, chunk, on_error):
+    """The events of one chunk, in stream order: feed's list, or, when a
+    limit error interrupted it, a generator that yields them with the
+    errors raised (on_error None) or handed to on_error where they
+    happened. A function, not a generator, so that an iterator over a
+    whole stream adds no generator of its own to each event."""
     try:
-        events = parser.feed(chunk)
+        return feed(chunk)
     except LimitError as first:
-        if on_error is None:
-            # Events before the error first; the rest are in first.events.
-            yield from first.events[: first.index]
-            raise
-        done = 0
-        for err in first.errors:
-            yield from first.events[done : err.index]
-            done = err.index
-            on_error(err)
-        yield from first.events[done:]
-    else:
-        yield from events
+        return _around_errors(first, on_error)
+
+
+def _around_errors(first, on_error):
+    if on_error is None:
+        # Events before the error first; the rest are in first.events.
+        yield from first.events[: first.index]
+        raise first
+    done = 0
+    for err in first.errors:
+        yield from first.events[done : err.index]
+        done = err.index
+        on_error(err)
+    yield from first.events[done:]
 
 
 def iter_events(chunks, *, on_error=None, **limits):
@@ -86,8 +91,9 @@ def iter_events(chunks, *, on_error=None, **limits):
     standard says.
     """
     parser = Parser(**limits)
+    feed = parser.feed
     for chunk in chunks:
-        yield from _events(parser, chunk, on_error)
+        yield from _events(feed, chunk, on_error)
     parser.finish()
 
 
@@ -95,8 +101,9 @@ async def aiter_events(chunks, *, on_error=None, **limits):
     """The async twin of iter_events, for an async iterable of bytes (for
     instance httpx's response.aiter_bytes())."""
     parser = Parser(**limits)
+    feed = parser.feed
     async for chunk in chunks:
-        for event in _events(parser, chunk, on_error):
+        for event in _events(feed, chunk, on_error):
             yield event
     parser.finish()
 

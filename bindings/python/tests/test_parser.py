@@ -1,4 +1,6 @@
 """The Parser and Event API: fields, state, reconnection, limits, errors."""
+import asyncio
+
 import pytest
 
 import simdsse
@@ -106,6 +108,25 @@ def test_iter_events_errors():
     events = simdsse.iter_events(stream, max_line_length=50, on_error=seen.append)
     assert [e.data for e in events] == ["a", "b", "c"]
     assert [e.code for e in seen] == ["line-too-long"]
+    # on_error is called where the error happened: after "a", before "b".
+    log = []
+    on_error = lambda err: log.append(err.code)  # noqa: E731
+    for e in simdsse.iter_events(stream, max_line_length=50, on_error=on_error):
+        log.append(e.data)
+    assert log == ["a", "line-too-long", "b", "c"]
+
+    async def source():
+        for chunk in stream:
+            yield chunk
+
+    async def collect():
+        log = []
+        on_error = lambda err: log.append(err.code)  # noqa: E731
+        async for e in simdsse.aiter_events(source(), max_line_length=50, on_error=on_error):
+            log.append(e.data)
+        return log
+
+    assert asyncio.run(collect()) == ["a", "line-too-long", "b", "c"]
 
 
 def test_no_limit_and_bad_limits():
