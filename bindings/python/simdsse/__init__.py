@@ -13,6 +13,8 @@ refuses any value that would inject a field.
 `simdsse.httpx.connect_sse` reads an httpx streamed response.
 """
 
+import itertools
+
 try:
     from ._core import Parser as _probe  # noqa: F401
 except ImportError as err:  # the source tree, not a build
@@ -59,8 +61,7 @@ def _events(feed, chunk, on_error):
     """The events of one chunk, in stream order: feed's list, or, when a
     limit error interrupted it, a generator that yields them with the
     errors raised (on_error None) or handed to on_error where they
-    happened. A function, not a generator, so that an iterator over a
-    whole stream adds no generator of its own to each event."""
+    happened."""
     try:
         return feed(chunk)
     except LimitError as first:
@@ -80,21 +81,31 @@ def _around_errors(first, on_error):
     yield from first.events[done:]
 
 
+def _chunk_events(chunks, on_error, limits):
+    """Each chunk's events (see _events); ends after a raised error."""
+    parser = Parser(**limits)
+    feed = parser.feed
+    for chunk in chunks:
+        events = _events(feed, chunk, on_error)
+        yield events
+        if not isinstance(events, list) and on_error is None:
+            return  # its generator raised: the iteration is over
+    parser.finish()
+
+
 def iter_events(chunks, *, on_error=None, **limits):
-    """Yields the Events of a stream given as an iterable of bytes chunks
-    (for instance httpx's response.iter_bytes()).
+    """An iterator of the Events of a stream given as an iterable of bytes
+    chunks (for instance httpx's response.iter_bytes()).
 
     limits are Parser's keywords. A limit error raises LimitError at the
     point of the stream where it happened, which ends the iteration; with
     on_error (a callable taking the LimitError) the iteration goes on past
     it. An event not ended by a blank line at the end is discarded, as the
-    standard says.
+    standard says. Chunks are read as the events are asked for; the
+    events themselves come out of each chunk's list with no Python code
+    run per event (itertools.chain over the lists).
     """
-    parser = Parser(**limits)
-    feed = parser.feed
-    for chunk in chunks:
-        yield from _events(feed, chunk, on_error)
-    parser.finish()
+    return itertools.chain.from_iterable(_chunk_events(chunks, on_error, limits))
 
 
 async def aiter_events(chunks, *, on_error=None, **limits):

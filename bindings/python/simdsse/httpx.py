@@ -16,11 +16,12 @@ undone by httpx) as they arrive. The HTTP status is not checked: call
 source.response.raise_for_status() first if that matters.
 """
 
+import itertools
 from contextlib import asynccontextmanager, contextmanager
 
 import httpx as _httpx
 
-from . import aiter_events, iter_events
+from . import _chunk_events, aiter_events
 
 __all__ = ["EventSource", "SSEError", "aconnect_sse", "connect_sse"]
 
@@ -54,9 +55,14 @@ class EventSource:
             )
 
     def iter_sse(self, *, on_error=None, **limits):
-        """Yields the response's Events (see simdsse.iter_events)."""
+        """An iterator of the response's Events (see simdsse.iter_events);
+        SSEError comes instead of the first when the response is not an
+        event stream."""
+        return itertools.chain.from_iterable(self._chunk_events(on_error, limits))
+
+    def _chunk_events(self, on_error, limits):
         self._check_content_type()
-        yield from iter_events(self._response.iter_bytes(), on_error=on_error, **limits)
+        yield from _chunk_events(self._response.iter_bytes(), on_error, limits)
 
     async def aiter_sse(self, *, on_error=None, **limits):
         """Yields the response's Events (see simdsse.aiter_events)."""

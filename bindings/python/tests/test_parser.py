@@ -104,6 +104,11 @@ def test_iter_events_errors():
         for e in simdsse.iter_events(stream, max_line_length=50):
             got.append(e.data)
     assert got == ["a"]
+    it = simdsse.iter_events(stream, max_line_length=50)
+    assert next(it).data == "a"
+    with pytest.raises(simdsse.LimitError):
+        next(it)
+    assert list(it) == []  # the error ended the iteration
     seen = []
     events = simdsse.iter_events(stream, max_line_length=50, on_error=seen.append)
     assert [e.data for e in events] == ["a", "b", "c"]
