@@ -16,7 +16,8 @@ reported, with the ratio of the medians and of the fastest rounds.
 The last column, floor, is the most simdsse could reach: the ratio of the
 baseline's median to the median time of making only the events' data strs
 (fields already cut out), in C, with the decoder feed() uses, each str
-dropped once made (simdsse._core._decode_each, a private benchmark aid).
+dropped once made (simdsse._core._decode_each, a private benchmark aid,
+with the decoder feed() uses: see Parser._decoder).
 Parsing, types and ids (reused while they repeat) and the Event objects
 come on top of it. Name the CPU beside any figure you quote.
 
@@ -200,6 +201,7 @@ def main():
         assert [(e.event, e.data, e.id) for e in a] == [(e.event, e.data, e.id) for e in b], shape
         del b
         fields = [e.data.encode() for e in a]
+        decoder = simdsse.Parser()._decoder  # the one feed() uses
         times = {"base": [], "simdsse": [], "floor": []}
         for r in range(args.rounds + 1):
             for name, fn in (("base", baseline), ("simdsse", with_simdsse), ("floor", None)):
@@ -208,7 +210,7 @@ def main():
                 if fn:
                     fn(chunks, sink)
                 else:
-                    _core._decode_each(fields)
+                    _core._decode_each(fields, decoder)
                 if r:  # the first round warms up
                     times[name].append(clock() - t)
                 assert sink.events == (len(a) if fn else 0)

@@ -71,7 +71,9 @@ def main():
             parser.feed(chunk)
 
     def decode(core):
-        core._decode_each(fields)
+        # The decoder feed() uses (builds before AVX-512 had one only).
+        decoder = getattr(core.Parser(), "_decoder", None)
+        core._decode_each(fields, decoder) if decoder else core._decode_each(fields)
 
     with open("/proc/cpuinfo") as f:
         cpu = next((line.split(":", 1)[1].strip() for line in f

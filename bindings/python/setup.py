@@ -60,6 +60,7 @@ core = Extension(
         "src/event.c",
         "src/parser.c",
         "src/utf8.c",
+        "src/utf8_avx512.c",
         "src/validate.c",
         "src/writer.c",
         "../common/batch.c",

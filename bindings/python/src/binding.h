@@ -35,12 +35,28 @@ PyObject *simdsse_py_event(PyObject *type, PyObject *data, PyObject *id, PyObjec
 /* Browser decoding of bytes to str (U+FFFD for invalid UTF-8); utf8.c. */
 PyObject *simdsse_py_decode(simdsse_span s);
 
-/* Private aids (utf8.c), simdsse._core only: _utf8_valid(b) is utf8.c's
- * own decoding, None where it hands b to CPython's decoder (the tests hold
- * it to both); _decode_each(list of bytes) makes and drops each one's str
- * as feed() does, the floor bench.py compares with. */
-PyObject *simdsse_py_utf8_valid(PyObject *self, PyObject *arg);
-PyObject *simdsse_py_decode_each(PyObject *self, PyObject *arg);
+/* The same decoding with AVX-512 (utf8_avx512.c), on x86-64 with GCC or
+ * Clang: parsers whose kernel is "avx512" use it where
+ * simdsse_py_avx512_usable() (the CPU has AVX-512 BW, VL, VBMI and
+ * VBMI2). It falls back as simdsse_py_decode does. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SIMDSSE_PY_AVX512 1
+int simdsse_py_avx512_usable(void);
+PyObject *simdsse_py_decode_avx512(simdsse_span s);
+/* The valid-only part (NULL, *invalid set, for invalid UTF-8). */
+PyObject *simdsse_py_utf8_avx512(const unsigned char *s, size_t n, int *invalid);
+#else
+#define SIMDSSE_PY_AVX512 0
+#endif
+
+/* Private aids (utf8.c), simdsse._core only: _decoders() names the
+ * decoders this CPU runs ("portable", "avx512"); _utf8_valid(b, decoder)
+ * is one's own decoding, None where it hands b to CPython's decoder (the
+ * tests hold it to both); _decode_each(list of bytes, decoder) makes and
+ * drops each one's str as feed() does, the floor bench.py compares with. */
+PyObject *simdsse_py_decoders(PyObject *self, PyObject *unused);
+PyObject *simdsse_py_utf8_valid(PyObject *self, PyObject *args);
+PyObject *simdsse_py_decode_each(PyObject *self, PyObject *args);
 
 /* Raises the exception that fits a status that is not a limit error and
  * returns NULL. */

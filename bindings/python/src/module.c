@@ -116,12 +116,15 @@ static PyMethodDef functions[] = {
     {"default_kernel", default_kernel, METH_NOARGS,
      "default_kernel() -> str\n--\n\nThe kernel parsers use by default."},
     /* Private: a test aid and a benchmark aid (see binding.h). */
-    {"_utf8_valid", simdsse_py_utf8_valid, METH_O,
-     "_utf8_valid(data) -> str | None\n--\n\n"
+    {"_decoders", simdsse_py_decoders, METH_NOARGS,
+     "_decoders() -> list[str]\n--\n\n"
+     "Test aid: the binding's UTF-8 decoders this CPU runs."},
+    {"_utf8_valid", simdsse_py_utf8_valid, METH_VARARGS,
+     "_utf8_valid(data, decoder='portable') -> str | None\n--\n\n"
      "Test aid: the binding's own UTF-8 decoding of data, None where\n"
      "it leaves data to CPython's decoder (invalid UTF-8)."},
-    {"_decode_each", simdsse_py_decode_each, METH_O,
-     "_decode_each(list_of_bytes)\n--\n\n"
+    {"_decode_each", simdsse_py_decode_each, METH_VARARGS,
+     "_decode_each(list_of_bytes, decoder='portable')\n--\n\n"
      "Benchmark aid: makes (and drops) each value's str as feed() does."},
     {NULL, NULL, 0, NULL},
 };

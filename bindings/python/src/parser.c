@@ -10,6 +10,8 @@
  */
 #include "binding.h"
 
+#include <string.h>
+
 #include "batch.h"
 
 typedef struct {
@@ -21,8 +23,20 @@ typedef struct {
     PyObject *retry; /* an int: a retry field since the previous event; or NULL */
     PyObject **events; /* a feed's events, until its list is made */
     size_t events_cap;
+    int avx512;      /* strs are made by utf8_avx512.c */
     int busy;        /* feed is running (maybe without the GIL) */
 } ParserObject;
+
+/* The str of a value, by the parser's decoder: utf8_avx512.c's when the
+ * parser's kernel is "avx512" and the CPU has what it needs. */
+static inline PyObject *decode(const ParserObject *self, simdsse_span s) {
+#if SIMDSSE_PY_AVX512
+    if (self->avx512) return simdsse_py_decode_avx512(s);
+#else
+    (void)self;
+#endif
+    return simdsse_py_decode(s);
+}
 
 /* A limit keyword: None is "no limit" (SIZE_MAX), else a positive int. */
 static int size_arg(PyObject *v, const char *name, size_t *out) {
@@ -91,6 +105,9 @@ static int parser_init(ParserObject *self, PyObject *args, PyObject *kwargs) {
     Py_CLEAR(self->id);
     Py_CLEAR(self->retry);
     self->parser = p;
+#if SIMDSSE_PY_AVX512
+    self->avx512 = !strcmp(simdsse_parser_kernel(p), "avx512") && simdsse_py_avx512_usable();
+#endif
     return 0;
 }
 
@@ -122,13 +139,13 @@ static int claim(ParserObject *self, const char *what) {
  * the bytes are the same or when it is ASCII and has these bytes (a str is
  * immutable, so one object serves every event that repeats it), else a new
  * one, remembered. */
-static PyObject *field(PyObject **prev, int same, simdsse_span s) {
+static PyObject *field(const ParserObject *self, PyObject **prev, int same, simdsse_span s) {
     PyObject *v = *prev;
     if (v && !same)
         same = PyUnicode_IS_COMPACT_ASCII(v) && (size_t)PyUnicode_GET_LENGTH(v) == s.len &&
                sse_equal((const char *)PyUnicode_1BYTE_DATA(v), s.ptr, s.len);
     if (!v || !same) {
-        if (!(v = simdsse_py_decode(s))) return NULL;
+        if (!(v = decode(self, s))) return NULL;
         Py_XSETREF(*prev, v);
     }
     Py_INCREF(v);
@@ -156,9 +173,9 @@ static int add_event(output *o, unsigned flags, simdsse_span data, simdsse_span 
     }
     PyObject *retry = self->retry ? self->retry : Py_NewRef(Py_None);
     self->retry = NULL;
-    PyObject *ev = simdsse_py_event(field(&self->type, flags & SSE_BATCH_TYPE_SAME, type),
-                                    simdsse_py_decode(data),
-                                    field(&self->id, flags & SSE_BATCH_ID_SAME, id), retry);
+    PyObject *ev = simdsse_py_event(field(self, &self->type, flags & SSE_BATCH_TYPE_SAME, type),
+                                    decode(self, data),
+                                    field(self, &self->id, flags & SSE_BATCH_ID_SAME, id), retry);
     if (!ev) return -1;
     self->events[o->count++] = ev;
     return 0;
@@ -317,16 +334,16 @@ static PyObject *parser_reset(ParserObject *self, PyObject *unused) {
 }
 
 /* The getters, one function: the closure says which. */
-enum { GET_LAST_EVENT_ID, GET_RETRY, GET_OFFSET, GET_KERNEL, GET_MEMORY };
+enum { GET_LAST_EVENT_ID, GET_RETRY, GET_OFFSET, GET_KERNEL, GET_MEMORY, GET_DECODER };
 
 static PyObject *parser_get(ParserObject *self, void *closure) {
-    static const char *names[] = {"last_event_id", "retry", "offset", "kernel", "memory"};
+    static const char *names[] = {"last_event_id", "retry", "offset", "kernel", "memory", "_decoder"};
     int what = (int)(intptr_t)closure;
     if (claim(self, names[what])) return NULL;
     PyObject *v = NULL;
     switch (what) {
     case GET_LAST_EVENT_ID:
-        v = simdsse_py_decode(simdsse_parser_last_event_id(self->parser));
+        v = decode(self, simdsse_parser_last_event_id(self->parser));
         break;
     case GET_RETRY:
         v = PyLong_FromUnsignedLongLong(simdsse_parser_retry(self->parser));
@@ -339,6 +356,9 @@ static PyObject *parser_get(ParserObject *self, void *closure) {
         break;
     case GET_MEMORY:
         v = PyLong_FromSize_t(simdsse_parser_memory(self->parser));
+        break;
+    case GET_DECODER:
+        v = PyUnicode_FromString(self->avx512 ? "avx512" : "portable");
         break;
     }
     self->busy = 0;
@@ -371,6 +391,7 @@ static PyGetSetDef parser_getset[] = {
     GETTER("offset", GET_OFFSET, "Stream bytes parsed so far (int)."),
     GETTER("kernel", GET_KERNEL, "The SIMD kernel this parser uses (str)."),
     GETTER("memory", GET_MEMORY, "Bytes of heap the C parser holds (int)."),
+    GETTER("_decoder", GET_DECODER, "Test aid: the UTF-8 decoder feed() uses (see _core._decoders)."),
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -332,29 +332,79 @@ static ALWAYS_INLINE PyObject *decode_valid(const unsigned char *s, size_t n, in
     return NULL;
 }
 
+/* CPython's decoder, for what is not valid UTF-8: it places every U+FFFD. */
+static PyObject *decode_invalid(simdsse_span span) {
+    return PyUnicode_DecodeUTF8(span.ptr, (Py_ssize_t)span.len, "replace");
+}
+
 PyObject *simdsse_py_decode(simdsse_span span) {
     if (span.len > (size_t)PY_SSIZE_T_MAX) return PyErr_NoMemory();
     int invalid = 0;
     PyObject *str = decode_valid((const unsigned char *)span.ptr, span.len, &invalid);
-    if (str || !invalid) return str;
-    return PyUnicode_DecodeUTF8(span.ptr, (Py_ssize_t)span.len, "replace");
+    return str || !invalid ? str : decode_invalid(span);
 }
+
+#if SIMDSSE_PY_AVX512
+PyObject *simdsse_py_decode_avx512(simdsse_span span) {
+    const unsigned char *s = (const unsigned char *)span.ptr;
+    PyObject *str;
+    /* Short ASCII values (types, ids, tiny events) take short_ascii's
+     * path, which has no loop. */
+    if (span.len <= 16 && short_ascii(s, span.len, &str)) return str;
+    if (span.len > (size_t)PY_SSIZE_T_MAX) return PyErr_NoMemory();
+    int invalid = 0;
+    str = simdsse_py_utf8_avx512(s, span.len, &invalid);
+    return str || !invalid ? str : decode_invalid(span);
+}
+#endif
 
 /* MARK: - Test and benchmark aids (private: simdsse._core only) */
 
-PyObject *simdsse_py_utf8_valid(PyObject *self, PyObject *arg) {
+PyObject *simdsse_py_decoders(PyObject *self, PyObject *unused) {
+    (void)self, (void)unused;
+#if SIMDSSE_PY_AVX512
+    if (simdsse_py_avx512_usable()) return Py_BuildValue("[ss]", "portable", "avx512");
+#endif
+    return Py_BuildValue("[s]", "portable");
+}
+
+/* 0 for the portable decoder, 1 for AVX-512 (-1: not one this CPU runs). */
+static int decoder_arg(const char *name, const char *what) {
+    if (!name || !strcmp(name, "portable")) return 0;
+#if SIMDSSE_PY_AVX512
+    if (!strcmp(name, "avx512") && simdsse_py_avx512_usable()) return 1;
+#endif
+    PyErr_Format(PyExc_ValueError, "%s: no decoder %s on this CPU", what, name);
+    return -1;
+}
+
+PyObject *simdsse_py_utf8_valid(PyObject *self, PyObject *args) {
     (void)self;
     Py_buffer view;
-    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE)) return NULL;
+    const char *name = NULL;
+    if (!PyArg_ParseTuple(args, "y*|s:_utf8_valid", &view, &name)) return NULL;
+    int which = decoder_arg(name, "_utf8_valid");
     int invalid = 0;
-    PyObject *str = decode_valid(view.buf, (size_t)view.len, &invalid);
+    PyObject *str = NULL;
+    if (which == 0) str = decode_valid(view.buf, (size_t)view.len, &invalid);
+#if SIMDSSE_PY_AVX512
+    /* Values of any length, though feed() gives it only those over 16
+     * bytes and the shorter ones that are not ASCII. */
+    else if (which == 1)
+        str = simdsse_py_utf8_avx512(view.buf, (size_t)view.len, &invalid);
+#endif
     PyBuffer_Release(&view);
     if (invalid) Py_RETURN_NONE;
     return str;
 }
 
-PyObject *simdsse_py_decode_each(PyObject *self, PyObject *arg) {
+PyObject *simdsse_py_decode_each(PyObject *self, PyObject *args) {
     (void)self;
+    PyObject *arg;
+    const char *name = NULL;
+    if (!PyArg_ParseTuple(args, "O|s:_decode_each", &arg, &name)) return NULL;
+    int which = decoder_arg(name, "_decode_each");
+    if (which < 0) return NULL;
     PyObject *seq = PySequence_Fast(arg, "_decode_each: a sequence of bytes");
     if (!seq) return NULL;
     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
@@ -364,7 +414,11 @@ PyObject *simdsse_py_decode_each(PyObject *self, PyObject *arg) {
             break;
         }
         simdsse_span s = {PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b)};
+#if SIMDSSE_PY_AVX512
+        PyObject *str = which ? simdsse_py_decode_avx512(s) : simdsse_py_decode(s);
+#else
         PyObject *str = simdsse_py_decode(s);
+#endif
         if (!str) break;
         Py_DECREF(str);
     }
