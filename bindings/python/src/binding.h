@@ -37,8 +37,9 @@ PyObject *simdsse_py_decode(simdsse_span s);
 
 /* The same decoding with AVX-512 (utf8_avx512.c), on x86-64 with GCC or
  * Clang: parsers whose kernel is "avx512" use it where
- * simdsse_py_avx512_usable() (the CPU has AVX-512 BW, VL, VBMI and
- * VBMI2). It falls back as simdsse_py_decode does. */
+ * simdsse_py_avx512_usable() (the core runs its avx512 kernel, so
+ * SIMDSSE_CPU_DISABLE has not taken it away, and the CPU has AVX-512 BW,
+ * VL, VBMI and VBMI2). It falls back as simdsse_py_decode does. */
 #if defined(__x86_64__) && defined(__GNUC__)
 #define SIMDSSE_PY_AVX512 1
 int simdsse_py_avx512_usable(void);

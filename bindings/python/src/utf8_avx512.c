@@ -29,10 +29,14 @@
 #include <stdint.h>
 #include <string.h>
 
-#define TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt")))
+#define TARGET                                                                                     \
+    __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt")))
 #define INLINE TARGET static inline __attribute__((always_inline))
 
 int simdsse_py_avx512_usable(void) {
+    /* The core's own check first: it has the OS's word on the AVX-512
+     * state, and SIMDSSE_CPU_DISABLE=avx512 turns this decoder off too. */
+    if (simdsse_kernel_supported("avx512") != SIMDSSE_OK) return 0;
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi") &&
@@ -40,9 +44,15 @@ int simdsse_py_avx512_usable(void) {
 }
 
 /* The first k of 64 (or 32, 16) lanes, for any k (0 included). */
-INLINE uint64_t lanes64(size_t k) { return k >= 64 ? ~(uint64_t)0 : _bzhi_u64(~(uint64_t)0, (unsigned)k); }
-INLINE uint32_t lanes32(size_t k) { return k >= 32 ? ~(uint32_t)0 : _bzhi_u32(~(uint32_t)0, (unsigned)k); }
-INLINE uint16_t lanes16(size_t k) { return (uint16_t)(k >= 16 ? 0xFFFF : _bzhi_u32(0xFFFF, (unsigned)k)); }
+INLINE uint64_t lanes64(size_t k) {
+    return k >= 64 ? ~(uint64_t)0 : _bzhi_u64(~(uint64_t)0, (unsigned)k);
+}
+INLINE uint32_t lanes32(size_t k) {
+    return k >= 32 ? ~(uint32_t)0 : _bzhi_u32(~(uint32_t)0, (unsigned)k);
+}
+INLINE uint16_t lanes16(size_t k) {
+    return (uint16_t)(k >= 16 ? 0xFFFF : _bzhi_u32(0xFFFF, (unsigned)k));
+}
 
 /* s + i, as an address a masked load may start at even past the end of
  * the value (the lanes there are masked off and never read). */
@@ -65,18 +75,22 @@ INLINE size_t ascii_prefix(const unsigned char *s, size_t n) {
  * 90..BF after F0 (no overlong 4-byte form), 80..8F after F4 (nothing
  * above U+10FFFF), and nothing after C0, C1 (overlong 2-byte forms) and
  * F5..FF (never lead): there the bounds cross, so that every byte fails. */
-#define SECOND_LO(b) ((b) == 0 || (b) == 1 || (b) >= 0x35 ? 0xFF : (b) == 0x20 ? 0xA0 : (b) == 0x30 ? 0x90 : 0x80)
-#define SECOND_HI(b) ((b) == 0 || (b) == 1 || (b) >= 0x35 ? 0x00 : (b) == 0x2D ? 0x9F : (b) == 0x34 ? 0x8F : 0xBF)
+#define SECOND_LO(b)                                                                               \
+    ((b) == 0 || (b) == 1 || (b) >= 0x35 ? 0xFF : (b) == 0x20 ? 0xA0 : (b) == 0x30 ? 0x90 : 0x80)
+#define SECOND_HI(b)                                                                               \
+    ((b) == 0 || (b) == 1 || (b) >= 0x35 ? 0x00 : (b) == 0x2D ? 0x9F : (b) == 0x34 ? 0x8F : 0xBF)
 #define ROW8(F, b) F(b), F(b + 1), F(b + 2), F(b + 3), F(b + 4), F(b + 5), F(b + 6), F(b + 7)
-#define TABLE(F) {ROW8(F, 0), ROW8(F, 8), ROW8(F, 16), ROW8(F, 24), ROW8(F, 32), ROW8(F, 40), ROW8(F, 48), ROW8(F, 56)}
+#define TABLE(F)                                                                           \
+    {ROW8(F, 0),  ROW8(F, 8),  ROW8(F, 16), ROW8(F, 24),                                   \
+     ROW8(F, 32), ROW8(F, 40), ROW8(F, 48), ROW8(F, 56)}
 static const unsigned char second_lo[64] __attribute__((aligned(64))) = TABLE(SECOND_LO);
 static const unsigned char second_hi[64] __attribute__((aligned(64))) = TABLE(SECOND_HI);
 
 /* What the tail s[0, n) (s[0] not ASCII, or n = 0; nothing pending
  * before it) holds, if it is valid UTF-8. */
 typedef struct tail_scan {
-    size_t cont;  /* continuation bytes */
-    int width;    /* bytes a code point of the str: 1, 2 or 4 */
+    size_t cont; /* continuation bytes */
+    int width;   /* bytes a code point of the str: 1, 2 or 4 */
     int valid;
 } tail_scan;
 
@@ -100,7 +114,8 @@ INLINE tail_scan scan_tail(const unsigned char *s, size_t n) {
         carry = lead >> 63 | lead3 >> 62 | lead4 >> 61;
         err |= need ^ c;
         __m512i min = _mm512_permutexvar_epi8(v, lo), max = _mm512_permutexvar_epi8(v, hi);
-        err |= _mm512_mask_cmplt_epu8_mask(lead, next, min) | _mm512_mask_cmpgt_epu8_mask(lead, next, max);
+        err |= _mm512_mask_cmplt_epu8_mask(lead, next, min) |
+               _mm512_mask_cmpgt_epu8_mask(lead, next, max);
         cont += (size_t)_mm_popcnt_u64(c);
         wide |= _mm512_cmpge_epu8_mask(v, c4);
         wider |= lead4;
@@ -131,7 +146,8 @@ INLINE void widen_ascii(void *out, int width, const unsigned char *s, size_t k) 
         }
         for (; i < k; i += 32) {
             uint32_t m = lanes32(k - i);
-            _mm512_mask_storeu_epi16(d + i, m, _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, at(s, i))));
+            _mm512_mask_storeu_epi16(d + i, m,
+                                     _mm512_cvtepu8_epi16(_mm256_maskz_loadu_epi8(m, at(s, i))));
         }
     } else {
         Py_UCS4 *d = out;
@@ -144,7 +160,8 @@ INLINE void widen_ascii(void *out, int width, const unsigned char *s, size_t k) 
         }
         for (; i < k; i += 16) {
             uint16_t m = lanes16(k - i);
-            _mm512_mask_storeu_epi32(d + i, m, _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(m, at(s, i))));
+            _mm512_mask_storeu_epi32(d + i, m,
+                                     _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(m, at(s, i))));
         }
     }
 }
@@ -170,7 +187,8 @@ INLINE size_t decode16(const unsigned char *s, size_t n, void *out, int width) {
         /* 110xxxxx 10yyyyyy: xxxxxyyyyyy; 1110xxxx 10yyyyyy 10zzzzzz:
          * xxxxyyyyyyzzzzzz (the shift by 12 drops the lead's 1110). */
         __m512i two = _mm512_or_si512(_mm512_slli_epi16(_mm512_and_si512(b, low5), 6), t1);
-        __m512i three = _mm512_or_si512(_mm512_or_si512(_mm512_slli_epi16(b, 12), _mm512_slli_epi16(t1, 6)), t2);
+        __m512i three = _mm512_or_si512(
+            _mm512_or_si512(_mm512_slli_epi16(b, 12), _mm512_slli_epi16(t1, 6)), t2);
         __m512i cp = _mm512_mask_mov_epi16(b, lead & ~lead3, two);
         cp = _mm512_mask_mov_epi16(cp, lead3, three);
         cp = _mm512_maskz_compress_epi16(keep, cp);
@@ -198,19 +216,22 @@ INLINE size_t decode32(const unsigned char *s, size_t n, Py_UCS4 *out) {
         __m512i b = _mm512_cvtepu8_epi32(raw);
         __m512i t1 = _mm512_and_si512(
             _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(lanes16(rest - 1), at(s, i + 1))), low6);
-        __m512i t2 = _mm512_and_si512(
-            _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(lanes16(rest > 2 ? rest - 2 : 0), at(s, i + 2))), low6);
-        __m512i t3 = _mm512_and_si512(
-            _mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(lanes16(rest > 3 ? rest - 3 : 0), at(s, i + 3))), low6);
+        __m512i t2 = _mm512_and_si512(_mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(
+                                          lanes16(rest > 2 ? rest - 2 : 0), at(s, i + 2))),
+                                      low6);
+        __m512i t3 = _mm512_and_si512(_mm512_cvtepu8_epi32(_mm_maskz_loadu_epi8(
+                                          lanes16(rest > 3 ? rest - 3 : 0), at(s, i + 3))),
+                                      low6);
         uint16_t lead = _mm_cmpge_epu8_mask(raw, c0), lead3 = _mm_cmpge_epu8_mask(raw, e0),
                  lead4 = _mm_cmpge_epu8_mask(raw, f0);
         uint16_t keep = lanes16(rest) & (uint16_t)~_mm_cmplt_epi8_mask(raw, c0);
         __m512i two = _mm512_or_si512(_mm512_slli_epi32(_mm512_and_si512(b, low5), 6), t1);
         __m512i three = _mm512_or_si512(_mm512_slli_epi32(_mm512_and_si512(b, low4), 12),
                                         _mm512_or_si512(_mm512_slli_epi32(t1, 6), t2));
-        __m512i four = _mm512_or_si512(
-            _mm512_or_si512(_mm512_slli_epi32(_mm512_and_si512(b, low3), 18), _mm512_slli_epi32(t1, 12)),
-            _mm512_or_si512(_mm512_slli_epi32(t2, 6), t3));
+        __m512i four =
+            _mm512_or_si512(_mm512_or_si512(_mm512_slli_epi32(_mm512_and_si512(b, low3), 18),
+                                            _mm512_slli_epi32(t1, 12)),
+                            _mm512_or_si512(_mm512_slli_epi32(t2, 6), t3));
         __m512i cp = _mm512_mask_mov_epi32(b, (uint16_t)(lead & ~lead3), two);
         cp = _mm512_mask_mov_epi32(cp, (uint16_t)(lead3 & ~lead4), three);
         cp = _mm512_mask_mov_epi32(cp, lead4, four);

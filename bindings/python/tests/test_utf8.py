@@ -121,8 +121,8 @@ def test_which_parsers_use_which_decoder():
         avx512 = kernel == "avx512" and "avx512" in DECODERS
         assert simdsse.Parser(kernel=kernel)._decoder == ("avx512" if avx512 else "portable")
     if "avx512" not in DECODERS:
-        pytest.skip("SKIP: this CPU lacks AVX-512 VBMI2 (or it was disabled): only the portable "
-                    "UTF-8 decoder was tested here")
+        pytest.skip("this CPU lacks AVX-512 VBMI2, or SIMDSSE_CPU_DISABLE took it away: "
+                    "only the portable UTF-8 decoder was tested here")
 
 
 def test_sequences_across_the_avx512_blocks():
