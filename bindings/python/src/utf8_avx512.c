@@ -6,7 +6,8 @@
  * utf8.c's decoder spends most of a non-ASCII value's time on branches
  * the data picks: where the ASCII prefix ends, and for each code point of
  * the tail how long it is (llm's tails hold a few code points of 2, 3
- * and 4 bytes in random order). Here only the loops branch:
+ * and 4 bytes in random order). Here only the loops and the str's kind
+ * branch:
  *   1. the ASCII prefix, 64 bytes a step;
  *   2. the rest, validated 64 bytes a step with masks: every lead byte
  *      asks for the continuation bytes that follow it, which must be
@@ -69,8 +70,11 @@ INLINE size_t ascii_prefix(const unsigned char *s, size_t n) {
     return hi ? i + (size_t)_tzcnt_u64(hi) : n;
 }
 
-/* What a lead byte allows as its second byte, by the lead's low 6 bits
- * (the table is looked up for bytes C0..FF only): 80..BF, but A0..BF
+/* What a lead byte allows as its second byte, the Encoding Standard's
+ * UTF-8 decoder's "UTF-8 lower boundary" and "upper boundary" ("If byte
+ * is 0xE0, set UTF-8 lower boundary to 0xA0. If byte is 0xED, set UTF-8
+ * upper boundary to 0x9F." and likewise for F0 and F4), by the lead's low
+ * 6 bits (the table is looked up for bytes C0..FF only): 80..BF, but A0..BF
  * after E0 (no overlong 3-byte form), 80..9F after ED (no surrogate),
  * 90..BF after F0 (no overlong 4-byte form), 80..8F after F4 (nothing
  * above U+10FFFF), and nothing after C0, C1 (overlong 2-byte forms) and
